@@ -2,6 +2,7 @@ package dev.mnemo.schemas.serde;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -43,21 +44,45 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
 
-    private AvroSerde(Class<T> type) {
+    private AvroSerde(Class<T> type, List<Schema> extraWriters) {
         this.type = type;
-        SpecificData model = SpecificData.getForClass(type);
+        SpecificData model = modelFor(type);
         Schema current = SpecificData.get().getSchema(type);
         SchemaStore.Cache store = new SchemaStore.Cache();
         for (Schema old : SchemaHistory.versions(current.getName())) {
             store.addSchema(old);
         }
+        for (Schema writer : extraWriters) {
+            store.addSchema(writer);
+        }
         this.encoder = new BinaryMessageEncoder<>(model, current);
         this.decoder = new BinaryMessageDecoder<>(model, current, store);
     }
 
+    /**
+     * The generated class's data model (it carries the logical-type conversions), re-bound to the
+     * class's own class loader: Avro otherwise resolves record classes through a loader of its own,
+     * which under a layered class loader (application servers, test frameworks) yields classes that
+     * are not the ones the caller holds.
+     */
+    private static SpecificData modelFor(Class<?> type) {
+        SpecificData generated = SpecificData.getForClass(type);
+        SpecificData model = new SpecificData(type.getClassLoader());
+        generated.getConversions().forEach(model::addLogicalTypeConversion);
+        return model;
+    }
+
     /** A serde for the given generated record class. */
     public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
-        return new AvroSerde<>(Objects.requireNonNull(type, "type"));
+        return new AvroSerde<>(Objects.requireNonNull(type, "type"), List.of());
+    }
+
+    /**
+     * A serde that also decodes the given writer schemas, for example those of producers that are
+     * not yet released in the history (a producer's own evolution, or a registry-provided schema).
+     */
+    public static <T extends SpecificRecord> AvroSerde<T> withExtraWriters(Class<T> type, List<Schema> writers) {
+        return new AvroSerde<>(Objects.requireNonNull(type, "type"), List.copyOf(writers));
     }
 
     public Class<T> type() {

@@ -1,0 +1,167 @@
+package dev.mnemo.ingest;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.mnemo.schemas.TopicAdmin;
+import dev.mnemo.schemas.Topics;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the ingest topology against a Kafka cluster until the process is stopped.
+ *
+ * <pre>
+ * java -jar mnemo-ingest.jar [--bootstrap host:port] [--prefix mnemo.] [--features 784]
+ *     [--classes 10] [--partitions 1] [--replication 1] [--state-dir DIR] [--application-id mnemo-ingest]
+ * </pre>
+ * The bootstrap servers default to {@code $KAFKA_BOOTSTRAP_SERVERS}, else {@code localhost:9092}.
+ * Missing topics are created with the given partitions and replication. The counters are logged
+ * every 10 seconds and at shutdown; a shutdown hook closes Streams cleanly.
+ */
+public final class IngestMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestMain.class);
+    private static final Duration LOG_EVERY = Duration.ofSeconds(10);
+
+    private IngestMain() {
+    }
+
+    /**
+     * The command line.
+     *
+     * @param bootstrap     Kafka bootstrap servers
+     * @param config        the topology settings
+     * @param partitions    partitions of topics created here
+     * @param replication   replication factor of topics created here
+     * @param stateDir      the Streams state folder
+     */
+    public record Arguments(String bootstrap, IngestConfig config, int partitions, short replication, Path stateDir) {
+
+        public static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
+        public static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+
+        public Arguments {
+            Objects.requireNonNull(bootstrap, "bootstrap");
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(stateDir, "stateDir");
+            if (bootstrap.isBlank()) {
+                throw new IllegalArgumentException("--bootstrap must not be blank");
+            }
+            if (partitions < 1) {
+                throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
+            }
+            if (replication < 1) {
+                throw new IllegalArgumentException("--replication must be >= 1, got " + replication);
+            }
+        }
+
+        /**
+         * Parses the arguments.
+         *
+         * @param env the environment, for {@value #BOOTSTRAP_ENV}
+         * @throws IllegalArgumentException for an unknown option, a missing value or a value out of range
+         */
+        public static Arguments parse(String[] args, Map<String, String> env) {
+            Map<String, String> options = new HashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                String name = args[i];
+                String value;
+                int eq = name.indexOf('=');
+                if (name.startsWith("--") && eq > 0) {
+                    value = name.substring(eq + 1);
+                    name = name.substring(0, eq);
+                } else {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException("option " + name + " needs a value");
+                    }
+                    value = args[++i];
+                }
+                switch (name) {
+                    case "--bootstrap", "--prefix", "--features", "--classes", "--partitions", "--replication",
+                         "--state-dir", "--application-id", "--max-record-bytes" -> options.put(name, value);
+                    default -> throw new IllegalArgumentException("unknown option " + name + "; known: --bootstrap, "
+                            + "--prefix, --features, --classes, --max-record-bytes, --partitions, --replication, "
+                            + "--state-dir, --application-id");
+                }
+            }
+            String bootstrap = options.getOrDefault("--bootstrap",
+                    env.getOrDefault(BOOTSTRAP_ENV, DEFAULT_BOOTSTRAP));
+            IngestConfig defaults = IngestConfig.defaults();
+            IngestConfig config = new IngestConfig(
+                    Topics.withPrefix(options.getOrDefault("--prefix", Topics.DEFAULT_PREFIX)),
+                    integer(options, "--features", defaults.features()),
+                    integer(options, "--classes", defaults.classes()),
+                    integer(options, "--max-record-bytes", defaults.maxRecordBytes()),
+                    options.getOrDefault("--application-id", defaults.applicationId()));
+            Path stateDir = Path.of(options.getOrDefault("--state-dir",
+                    Path.of(System.getProperty("java.io.tmpdir"), "mnemo-ingest-state").toString()));
+            int replication = integer(options, "--replication", 1);
+            if (replication > Short.MAX_VALUE) {
+                throw new IllegalArgumentException("--replication must be <= " + Short.MAX_VALUE + ", got " + replication);
+            }
+            return new Arguments(bootstrap, config, integer(options, "--partitions", 1), (short) replication, stateDir);
+        }
+
+        private static int integer(Map<String, String> options, String name, int fallback) {
+            String value = options.get(name);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
+            }
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Arguments arguments;
+        try {
+            arguments = Arguments.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("mnemo-ingest: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        IngestConfig config = arguments.config();
+        Map<String, Object> client = Map.of("bootstrap.servers", arguments.bootstrap());
+        var created = TopicAdmin.ensure(client, IngestTopology.topics(config), arguments.partitions(),
+                arguments.replication());
+        if (!created.isEmpty()) {
+            LOG.info("created topics {}", created);
+        }
+        IngestService service = IngestService.start(config, client, arguments.stateDir());
+        CountDownLatch stopped = new CountDownLatch(1);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mnemo-ingest-counters");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(() -> LOG.info("counters: {}", service.counters().snapshot()),
+                LOG_EVERY.toMillis(), LOG_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ticker.shutdownNow();
+            service.close();
+            LOG.info("stopped; final counters: {}", service.counters().snapshot());
+            stopped.countDown();
+        }, "mnemo-ingest-shutdown"));
+        if (service.awaitRunning(Duration.ofMinutes(5))) {
+            System.out.println("Mnemo ingest running (bootstrap=" + arguments.bootstrap() + ", in="
+                    + config.topics().samplesRaw() + ", out=" + config.topics().samplesLabelled() + ","
+                    + config.topics().samplesUnlabelled() + "," + config.topics().samplesDlq() + ")");
+        } else if (service.state() != KafkaStreams.State.RUNNING) {
+            LOG.warn("ingest is not RUNNING after 5 minutes (state {})", service.state());
+        }
+        stopped.await();
+    }
+}

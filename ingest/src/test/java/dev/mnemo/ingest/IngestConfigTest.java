@@ -1,0 +1,70 @@
+package dev.mnemo.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class IngestConfigTest {
+
+    @Test
+    void defaults() {
+        IngestConfig c = IngestConfig.defaults();
+        assertThat(c.features()).isEqualTo(784);
+        assertThat(c.classes()).isEqualTo(10);
+        assertThat(c.maxRecordBytes()).isEqualTo(262_144);
+        assertThat(c.applicationId()).isEqualTo("mnemo-ingest");
+        assertThat(c.topics().samplesRaw()).isEqualTo("mnemo.samples.raw");
+        assertThat(IngestTopology.topics(c.withPrefix("x-")))
+                .containsExactly("x-samples.raw", "x-samples.labelled", "x-samples.unlabelled", "x-samples.dlq");
+    }
+
+    @Test
+    void namesTheAllowedRange() {
+        assertThatThrownBy(() -> IngestConfig.defaults().withFeatures(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("features must be in [1, 16777216], got 0");
+        assertThatThrownBy(() -> IngestConfig.defaults().withClasses(1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("classes must be in [2, 1000000], got 1");
+        assertThatThrownBy(() -> IngestConfig.defaults().withMaxRecordBytes(100))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxRecordBytes must be in [1024, 67108864], got 100");
+        assertThatThrownBy(() -> IngestConfig.defaults().withApplicationId("a b"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("applicationId must be non-empty");
+    }
+
+    @Test
+    void clientConfigWinsExceptForTheApplicationId() {
+        var props = IngestTopology.streamsProperties(IngestConfig.defaults(),
+                Map.of("bootstrap.servers", "b:1", "application.id", "other", "num.stream.threads", 2), Path.of("/s"));
+        assertThat(props.get("application.id")).isEqualTo("mnemo-ingest");
+        assertThat(props.get("bootstrap.servers")).isEqualTo("b:1");
+        assertThat(props.get("num.stream.threads")).isEqualTo(2);
+        assertThat(props.get("state.dir")).isEqualTo("/s");
+    }
+
+    @Test
+    void parsesTheCommandLine() {
+        IngestMain.Arguments a = IngestMain.Arguments.parse(new String[] {"--prefix", "p.", "--features=64",
+                "--classes", "10", "--partitions", "3", "--state-dir", "/tmp/s", "--application-id", "ing"},
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9"));
+        assertThat(a.bootstrap()).isEqualTo("k:9");
+        assertThat(a.config().topics().samplesRaw()).isEqualTo("p.samples.raw");
+        assertThat(a.config().features()).isEqualTo(64);
+        assertThat(a.config().applicationId()).isEqualTo("ing");
+        assertThat(a.partitions()).isEqualTo(3);
+        assertThat(a.stateDir()).isEqualTo(Path.of("/tmp/s"));
+        assertThat(IngestMain.Arguments.parse(new String[] {"--bootstrap", "h:1"}, Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9"))
+                .bootstrap()).isEqualTo("h:1");
+        assertThat(IngestMain.Arguments.parse(new String[0], Map.of()).bootstrap()).isEqualTo("localhost:9092");
+        assertThatThrownBy(() -> IngestMain.Arguments.parse(new String[] {"--nope", "1"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("unknown option --nope");
+        assertThatThrownBy(() -> IngestMain.Arguments.parse(new String[] {"--features", "x"}, Map.of()))
+                .hasMessage("--features must be an integer, got 'x'");
+        assertThatThrownBy(() -> IngestMain.Arguments.parse(new String[] {"--partitions"}, Map.of()))
+                .hasMessage("option --partitions needs a value");
+    }
+}

@@ -1,0 +1,174 @@
+package dev.mnemo.learner.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.mnemo.learner.model.Classifier;
+import dev.mnemo.learner.model.MlpSpec;
+import dev.mnemo.learner.stream.DeadLetterCounter;
+import dev.mnemo.learner.stream.LearnerLoop;
+import dev.mnemo.learner.stream.LearnerLoopConfig;
+import dev.mnemo.learner.stream.LearnerStatus;
+import dev.mnemo.schemas.TopicAdmin;
+import dev.mnemo.schemas.Topics;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * Owns the learner loop and the dead-letter counter for the lifetime of the application.
+ *
+ * <p>On start it creates missing topics (when configured), builds the model from configuration and
+ * starts the loop on its own thread; on shutdown it stops the loop, which commits what it has
+ * processed. REST resources, health checks and metrics read from here.
+ */
+@ApplicationScoped
+public class LearnerService {
+
+    private static final Logger LOG = Logger.getLogger(LearnerService.class);
+
+    private final MnemoConfig config;
+    private final Map<String, Object> kafka;
+    private final Topics topics;
+    private volatile LearnerLoop loop;
+    private volatile DeadLetterCounter deadLetters;
+    private volatile Thread loopThread;
+    private volatile String startupError;
+    private volatile boolean preparing;
+
+    @Inject
+    public LearnerService(MnemoConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.config = config;
+        this.kafka = Map.copyOf(kafka);
+        this.topics = Topics.withPrefix(config.topics().prefix());
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.learner().enabled()) {
+            LOG.info("Learner loop disabled (mnemo.learner.enabled=false)");
+            return;
+        }
+        MlpSpec spec = modelSpec();
+        Classifier model = Classifier.create(spec);
+        LearnerLoopConfig loopConfig = new LearnerLoopConfig(topics, config.learner().groupId(), config.model().name(),
+                config.learner().maxPollRecords(), config.learner().trainBatchSize(),
+                config.learner().accuracyWindow(), config.learner().pollTimeout(),
+                config.learner().servingRefresh(), config.learner().lagInterval());
+        loop = new LearnerLoop(loopConfig, model, kafka, Clock.systemUTC());
+        deadLetters = new DeadLetterCounter(topics.samplesDlq(), kafka);
+        loopThread = new Thread(this::prepareAndRun, "mnemo-learner");
+        loopThread.start();
+        LOG.infof("Learner started: model %s %d-%s-%d (%d parameters), bootstrap %s, topics prefix '%s'",
+                config.model().name(), spec.inputs(), spec.hidden(), spec.classes(), model.parameterCount(),
+                kafka.get("bootstrap.servers"), topics.prefix());
+    }
+
+    private void prepareAndRun() {
+        preparing = true;
+        if (config.topics().create()) {
+            Duration backoff = Duration.ofSeconds(1);
+            while (true) {
+                try {
+                    TopicAdmin.ensure(kafka, topics.all(), config.topics().partitions(), config.topics().replication());
+                    startupError = null;
+                    break;
+                } catch (IllegalStateException e) {
+                    startupError = e.getMessage();
+                    LOG.warnf("Cannot create topics yet, retrying in %s: %s", backoff, e.getMessage());
+                    try {
+                        Thread.sleep(backoff.toMillis());
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
+                            ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
+                }
+            }
+        }
+        preparing = false;
+        Thread counter = new Thread(deadLetters, "mnemo-dlq-counter");
+        counter.setDaemon(true);
+        counter.start();
+        loop.run();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        LearnerLoop l = loop;
+        if (l == null) {
+            return;
+        }
+        l.stop();
+        deadLetters.stop();
+        Thread t = loopThread;
+        if (t != null && preparing) {
+            t.interrupt(); // still waiting for Kafka: stop retrying
+        }
+        try {
+            if (!l.awaitStopped(Duration.ofSeconds(30))) {
+                LOG.warn("Learner loop did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The model shape and optimiser settings, from configuration. */
+    public MlpSpec modelSpec() {
+        var m = config.model();
+        return new MlpSpec(m.inputs(), m.hidden(), m.classes(), m.learningRate(), m.dropoutKeep(), m.seed());
+    }
+
+    /** The Kafka client settings in use, without values that look like secrets. */
+    public Map<String, Object> kafkaConfigForDiagnostics() {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        kafka.forEach((k, v) -> out.put(k, k.contains("password") || k.contains("jaas") ? "***" : v));
+        return out;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public boolean enabled() {
+        return loop != null;
+    }
+
+    /** The loop's latest figures, empty when the loop is disabled. */
+    public Optional<LearnerStatus> status() {
+        LearnerLoop l = loop;
+        return l == null ? Optional.empty() : Optional.of(l.status());
+    }
+
+    /** The copy of the model that serves predictions, empty when the loop is disabled. */
+    public Optional<Classifier> servingModel() {
+        LearnerLoop l = loop;
+        return l == null ? Optional.empty() : Optional.of(l.servingModel());
+    }
+
+    /** Dead letters on the topic per (stage, reason); empty until the counter has read them. */
+    public Map<DeadLetterCounter.Key, Long> deadLetterCounts() {
+        DeadLetterCounter d = deadLetters;
+        return d == null ? Map.of() : d.counts();
+    }
+
+    /** Why start-up is not complete (for example Kafka unreachable), or null. */
+    public String startupError() {
+        return startupError;
+    }
+
+    /** True while the loop thread is alive and has not failed. */
+    public boolean alive() {
+        Thread t = loopThread;
+        LearnerLoop l = loop;
+        return l == null || (t != null && t.isAlive() && !"FAILED".equals(l.status().state()));
+    }
+}

@@ -1,0 +1,106 @@
+package dev.mnemo.learner.service;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The learner's configuration, under the {@code mnemo.} prefix. Kafka client settings live under
+ * {@code kafka.} (for example {@code kafka.bootstrap.servers}) and are passed to every client.
+ */
+@ConfigMapping(prefix = "mnemo")
+public interface MnemoConfig {
+
+    /** Topic names and how missing topics are created. */
+    TopicsConfig topics();
+
+    /** The network trained by the learner. */
+    ModelConfig model();
+
+    /** The consume-predict-train loop. */
+    LearnerConfig learner();
+
+    interface TopicsConfig {
+        /** Prefix of every topic name, so several installations can share a cluster. */
+        @WithDefault("mnemo.")
+        String prefix();
+
+        /** Create missing topics at start-up. */
+        @WithDefault("true")
+        boolean create();
+
+        /** Partitions of topics the learner creates; learner replicas scale up to this number. */
+        @WithDefault("3")
+        int partitions();
+
+        /** Replication factor of topics the learner creates (1 on a single broker, 3 in production). */
+        @WithDefault("1")
+        short replication();
+    }
+
+    interface ModelConfig {
+        /** Model name stamped on predictions and versions. */
+        @WithDefault("default")
+        String name();
+
+        /** Number of input features; samples of another length go to the dead-letter topic. */
+        @WithDefault("784")
+        int inputs();
+
+        /** Number of classes; labels must be in [0, classes). */
+        @WithDefault("10")
+        int classes();
+
+        /** Widths of the hidden layers of the MLP, input side first. */
+        @WithDefault("256,128")
+        List<Integer> hidden();
+
+        /** Adam learning rate. */
+        @WithDefault("0.001")
+        double learningRate();
+
+        /** Probability of keeping a hidden unit under dropout; 1.0 turns dropout off. */
+        @WithDefault("1.0")
+        double dropoutKeep();
+
+        /** Seed of the weight initialisation. */
+        @WithDefault("42")
+        long seed();
+    }
+
+    interface LearnerConfig {
+        /** Run the loop; turn off to serve only the REST API. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Consumer group shared by learner replicas. */
+        @WithDefault("mnemo-learner")
+        String groupId();
+
+        /** The most records taken in one batch. */
+        @WithDefault("512")
+        int maxPollRecords();
+
+        /** Labelled samples per gradient step; a batch is split into steps of this size. */
+        @WithDefault("64")
+        int trainBatchSize();
+
+        /** Labelled samples in the sliding prequential-accuracy window. */
+        @WithDefault("1000")
+        int accuracyWindow();
+
+        /** How long one poll waits for records. */
+        @WithDefault("200ms")
+        Duration pollTimeout();
+
+        /** How often the model copy that serves REST predictions is refreshed. */
+        @WithDefault("1s")
+        Duration servingRefresh();
+
+        /** How often consumer lag is measured. */
+        @WithDefault("2s")
+        Duration lagInterval();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.mnemo.learner.stream;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.mnemo.schemas.Topics;
+
+/**
+ * Settings of the learner's consume-predict-train loop.
+ *
+ * @param topics           the topic names (prefix included)
+ * @param groupId          consumer group of the learner replicas; replicas in one group share the partitions
+ * @param modelName        name stamped on every prediction
+ * @param maxPollRecords   the most records taken in one batch, at least 1
+ * @param trainBatchSize   labelled samples per gradient step, at least 1; a batch is split into steps
+ * @param accuracyWindow   labelled samples in the sliding prequential-accuracy window, at least 1
+ * @param pollTimeout      how long one poll waits for records
+ * @param servingRefresh   how often the serving copy of the model is refreshed
+ * @param lagInterval      how often consumer lag is measured
+ */
+public record LearnerLoopConfig(Topics topics, String groupId, String modelName, int maxPollRecords,
+                                int trainBatchSize, int accuracyWindow, Duration pollTimeout,
+                                Duration servingRefresh, Duration lagInterval) {
+
+    public LearnerLoopConfig {
+        Objects.requireNonNull(topics, "topics");
+        if (groupId == null || groupId.isBlank()) {
+            throw new IllegalArgumentException("groupId must not be blank");
+        }
+        if (modelName == null || modelName.isBlank()) {
+            throw new IllegalArgumentException("modelName must not be blank");
+        }
+        if (maxPollRecords < 1 || maxPollRecords > 100_000) {
+            throw new IllegalArgumentException("maxPollRecords must be in [1, 100000], got " + maxPollRecords);
+        }
+        if (trainBatchSize < 1 || trainBatchSize > 100_000) {
+            throw new IllegalArgumentException("trainBatchSize must be in [1, 100000], got " + trainBatchSize);
+        }
+        if (accuracyWindow < 1) {
+            throw new IllegalArgumentException("accuracyWindow must be >= 1, got " + accuracyWindow);
+        }
+        requirePositive(pollTimeout, "pollTimeout");
+        requirePositive(servingRefresh, "servingRefresh");
+        requirePositive(lagInterval, "lagInterval");
+    }
+
+    /** Defaults for the given topics: group mnemo-learner, 512 records a batch, 64 per step, window 1000. */
+    public static LearnerLoopConfig defaults(Topics topics) {
+        return new LearnerLoopConfig(topics, "mnemo-learner", "default", 512, 64, 1000,
+                Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2));
+    }
+
+    public LearnerLoopConfig withGroupId(String id) {
+        return new LearnerLoopConfig(topics, id, modelName, maxPollRecords, trainBatchSize, accuracyWindow,
+                pollTimeout, servingRefresh, lagInterval);
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, got " + d);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.mnemo.learner.stream;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import dev.mnemo.deploy.testing.KafkaFixture;
+
+/** Reads a whole topic from its beginning, without a consumer group, for assertions. */
+final class TopicReader {
+
+    private TopicReader() {
+    }
+
+    /**
+     * Reads until {@code expected} records arrived, then keeps reading for a short grace period so
+     * that extra records (duplicates) are seen too.
+     *
+     * @throws AssertionError when fewer than {@code expected} records arrive within the timeout
+     */
+    static List<ConsumerRecord<String, byte[]>> readExactly(KafkaFixture kafka, String topic, int expected,
+                                                           Duration timeout) {
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            if (out.size() < expected) {
+                throw new AssertionError("expected " + expected + " records on " + topic + " within " + timeout
+                        + ", got " + out.size());
+            }
+            long grace = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            while (System.nanoTime() < grace) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}
