@@ -15,6 +15,16 @@ import dev.mnemo.schemas.DeadLetters;
  * figures are exported as Kafka Streams metrics (group {@value #METRICS_GROUP}); this class is
  * the exact, in-process view for tests and logs.
  *
+ * <p>Late labels from {@code labels} have their own counts ({@link #labelSnapshot()}): every label
+ * is joined to its sample, dropped as an identical repeat, or dead-lettered with one reason
+ * ({@code orphan-label}, {@code duplicate} for a conflicting label, or a validation reason), so
+ * {@code received = joined + repeated + rejected}. A joined label writes one more record to
+ * {@code samples.labelled}: that topic holds {@code labelled + joined} records.
+ *
+ * <p>Counts are kept in memory by this instance: under exactly-once, a transaction that is
+ * aborted and processed again (after a broker or task failure) is counted again here, while the
+ * output topics hold it once.
+ *
  * <p>Thread-safe: the stream threads of one instance share it, any thread may take a snapshot.
  *
  * <pre>{@code
@@ -32,6 +42,9 @@ public final class IngestCounters {
     private long labelled;
     private long unlabelled;
     private final Map<String, Long> rejected = new TreeMap<>();
+    private long labelsJoined;
+    private long labelsRepeated;
+    private final Map<String, Long> labelsRejected = new TreeMap<>();
 
     /** Counts a record routed to {@code samples.labelled}. */
     public synchronized void recordLabelled() {
@@ -51,6 +64,35 @@ public final class IngestCounters {
     public synchronized void recordRejected(String reason) {
         Objects.requireNonNull(reason, "reason");
         rejected.merge(reason, 1L, Long::sum);
+    }
+
+    /** Counts a late label joined to its sample and written to {@code samples.labelled}. */
+    public synchronized void recordLabelJoined() {
+        labelsJoined++;
+    }
+
+    /** Counts a late label equal to the label its sample already has, dropped. */
+    public synchronized void recordLabelRepeated() {
+        labelsRepeated++;
+    }
+
+    /**
+     * Counts a late label routed to {@code samples.dlq}.
+     *
+     * @param reason one of the reason codes of {@link DeadLetters}
+     */
+    public synchronized void recordLabelRejected(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        labelsRejected.merge(reason, 1L, Long::sum);
+    }
+
+    /** An immutable copy of the label counts, taken atomically. */
+    public synchronized LabelSnapshot labelSnapshot() {
+        long total = 0;
+        for (long n : labelsRejected.values()) {
+            total += n;
+        }
+        return new LabelSnapshot(labelsJoined + labelsRepeated + total, labelsJoined, labelsRepeated, labelsRejected);
     }
 
     /** An immutable copy of the counts, taken atomically. */
@@ -123,6 +165,65 @@ public final class IngestCounters {
         @Override
         public String toString() {
             return "received=" + received + " labelled=" + labelled + " unlabelled=" + unlabelled + " rejected="
+                    + rejected() + (rejectedByReason.isEmpty() ? "" : " " + new TreeMap<>(rejectedByReason));
+        }
+    }
+
+    /**
+     * The counts of late labels at one moment.
+     *
+     * @param received         records read from {@code labels}
+     * @param joined           labels joined to their sample and written to {@code samples.labelled}
+     * @param repeated         labels equal to the one their sample already had, dropped
+     * @param rejectedByReason labels written to {@code samples.dlq}, per reason
+     */
+    public record LabelSnapshot(long received, long joined, long repeated, Map<String, Long> rejectedByReason) {
+
+        /**
+         * @throws IllegalArgumentException when a count is negative or the counts do not add up
+         */
+        public LabelSnapshot {
+            rejectedByReason = Map.copyOf(rejectedByReason);
+            long total = 0;
+            for (long n : rejectedByReason.values()) {
+                if (n < 0) {
+                    throw new IllegalArgumentException("counts must be >= 0: " + rejectedByReason);
+                }
+                total += n;
+            }
+            if (joined < 0 || repeated < 0 || received != joined + repeated + total) {
+                throw new IllegalArgumentException("labels received (" + received + ") must equal joined (" + joined
+                        + ") + repeated (" + repeated + ") + rejected (" + total + ")");
+            }
+        }
+
+        /** Labels rejected for any reason. */
+        public long rejected() {
+            long total = 0;
+            for (long n : rejectedByReason.values()) {
+                total += n;
+            }
+            return total;
+        }
+
+        /** Labels rejected for this reason; 0 when never seen. */
+        public long rejected(String reason) {
+            return rejectedByReason.getOrDefault(reason, 0L);
+        }
+
+        /** Labels for a sample that is unknown or older than the label retention. */
+        public long orphan() {
+            return rejected(DeadLetters.ORPHAN_LABEL);
+        }
+
+        /** Labels that disagree with the label their sample already has. */
+        public long conflicting() {
+            return rejected(DeadLetters.DUPLICATE);
+        }
+
+        @Override
+        public String toString() {
+            return "labels received=" + received + " joined=" + joined + " repeated=" + repeated + " rejected="
                     + rejected() + (rejectedByReason.isEmpty() ? "" : " " + new TreeMap<>(rejectedByReason));
         }
     }

@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * java -jar mnemo-ingest.jar [--bootstrap host:port] [--prefix mnemo.] [--features 784]
  *     [--classes 10] [--partitions 1] [--replication 1] [--state-dir DIR] [--application-id mnemo-ingest]
+ *     [--guarantee exactly_once_v2|at_least_once] [--dedup-window 1h] [--label-retention 7d]
  * </pre>
+ * Durations are a whole number with a unit ({@code 500ms}, {@code 90s}, {@code 15m}, {@code 1h},
+ * {@code 7d}) or ISO-8601 ({@code PT1H}).
  * The bootstrap servers default to {@code $KAFKA_BOOTSTRAP_SERVERS}, else {@code localhost:9092}.
  * Missing topics are created with the given partitions and replication. The counters are logged
  * every 10 seconds and at shutdown; a shutdown hook closes Streams cleanly.
@@ -87,10 +90,11 @@ public final class IngestMain {
                 }
                 switch (name) {
                     case "--bootstrap", "--prefix", "--features", "--classes", "--partitions", "--replication",
-                         "--state-dir", "--application-id", "--max-record-bytes" -> options.put(name, value);
+                         "--state-dir", "--application-id", "--max-record-bytes", "--guarantee", "--dedup-window",
+                         "--label-retention" -> options.put(name, value);
                     default -> throw new IllegalArgumentException("unknown option " + name + "; known: --bootstrap, "
                             + "--prefix, --features, --classes, --max-record-bytes, --partitions, --replication, "
-                            + "--state-dir, --application-id");
+                            + "--state-dir, --application-id, --guarantee, --dedup-window, --label-retention");
                 }
             }
             String bootstrap = options.getOrDefault("--bootstrap",
@@ -101,7 +105,10 @@ public final class IngestMain {
                     integer(options, "--features", defaults.features()),
                     integer(options, "--classes", defaults.classes()),
                     integer(options, "--max-record-bytes", defaults.maxRecordBytes()),
-                    options.getOrDefault("--application-id", defaults.applicationId()));
+                    options.getOrDefault("--application-id", defaults.applicationId()),
+                    IngestConfig.Guarantee.of(options.getOrDefault("--guarantee", defaults.guarantee().value())),
+                    duration(options, "--dedup-window", defaults.dedupWindow()),
+                    duration(options, "--label-retention", defaults.labelRetention()));
             Path stateDir = Path.of(options.getOrDefault("--state-dir",
                     Path.of(System.getProperty("java.io.tmpdir"), "mnemo-ingest-state").toString()));
             int replication = integer(options, "--replication", 1);
@@ -109,6 +116,37 @@ public final class IngestMain {
                 throw new IllegalArgumentException("--replication must be <= " + Short.MAX_VALUE + ", got " + replication);
             }
             return new Arguments(bootstrap, config, integer(options, "--partitions", 1), (short) replication, stateDir);
+        }
+
+        /**
+         * A duration: a whole number with a unit ({@code ms}, {@code s}, {@code m}, {@code h},
+         * {@code d}), or ISO-8601 such as {@code PT1H}.
+         *
+         * @throws IllegalArgumentException for anything else
+         */
+        static Duration duration(Map<String, String> options, String name, Duration fallback) {
+            String value = options.get(name);
+            if (value == null) {
+                return fallback;
+            }
+            String v = value.strip();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})(ms|s|m|h|d)").matcher(v);
+            try {
+                if (m.matches()) {
+                    long n = Long.parseLong(m.group(1));
+                    return switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
+                    };
+                }
+                return Duration.parse(v);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(name + " must be a duration such as 500ms, 90s, 15m, 1h, 7d or PT1H, got '"
+                        + value + "'");
+            }
         }
 
         private static int integer(Map<String, String> options, String name, int fallback) {
@@ -147,18 +185,20 @@ public final class IngestMain {
             t.setDaemon(true);
             return t;
         });
-        ticker.scheduleAtFixedRate(() -> LOG.info("counters: {}", service.counters().snapshot()),
+        ticker.scheduleAtFixedRate(() -> LOG.info("counters: {}; {}", service.counters().snapshot(),
+                        service.counters().labelSnapshot()),
                 LOG_EVERY.toMillis(), LOG_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ticker.shutdownNow();
             service.close();
-            LOG.info("stopped; final counters: {}", service.counters().snapshot());
+            LOG.info("stopped; final counters: {}; {}", service.counters().snapshot(),
+                    service.counters().labelSnapshot());
             stopped.countDown();
         }, "mnemo-ingest-shutdown"));
         if (service.awaitRunning(Duration.ofMinutes(5))) {
             System.out.println("Mnemo ingest running (bootstrap=" + arguments.bootstrap() + ", in="
-                    + config.topics().samplesRaw() + ", out=" + config.topics().samplesLabelled() + ","
-                    + config.topics().samplesUnlabelled() + "," + config.topics().samplesDlq() + ")");
+                    + config.topics().samplesRaw() + "," + config.topics().labels() + ", out=" + config.topics().samplesLabelled() + ","
+                    + config.topics().samplesUnlabelled() + "," + config.topics().samplesDlq() + ", guarantee=" + config.guarantee().value() + ")");
         } else if (service.state() != KafkaStreams.State.RUNNING) {
             LOG.warn("ingest is not RUNNING after 5 minutes (state {})", service.state());
         }

@@ -18,8 +18,12 @@ import org.slf4j.LoggerFactory;
  * A running ingest topology: the Kafka Streams instance and its counters.
  *
  * <p>{@link #start} builds the topology, starts Kafka Streams and returns at once; a stream thread
- * that dies of an unexpected error is replaced, so ingest keeps going. {@link #close} stops
- * Streams cleanly (offsets committed). Topics are not created here: see
+ * that dies of an unexpected error is replaced, so ingest keeps going. It runs exactly once unless
+ * the config or the client map says otherwise (see {@link IngestConfig.Guarantee}); its two stores
+ * live under the state folder and are restored from their changelogs when the folder is empty.
+ * {@link #close} stops Streams cleanly (the open transaction, or the offsets, committed); a new
+ * instance with the same application id takes over from there once the session of the old one
+ * has ended ({@code session.timeout.ms}). Topics are not created here: see
  * {@link dev.mnemo.schemas.TopicAdmin#ensure} or {@code IngestMain}.
  *
  * <pre>{@code

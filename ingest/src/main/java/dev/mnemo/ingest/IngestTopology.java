@@ -1,28 +1,46 @@
 package dev.mnemo.ingest;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
-import dev.mnemo.ingest.internals.IngestProcessor;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import dev.mnemo.ingest.internals.CheckProcessor;
+import dev.mnemo.ingest.internals.Provenance;
+import dev.mnemo.ingest.internals.RouteProcessor;
+import dev.mnemo.ingest.internals.Routed;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * The ingest topology: validate raw samples, route them by label, dead-letter the rest.
+ * The ingest topology: validate raw samples and late labels, de-duplicate samples, join labels to
+ * the samples they belong to, route by label, dead-letter the rest.
  *
- * <p>One source reads {@code samples.raw} as bytes (so deserialization cannot fail), one
- * processor ({@value #PROCESSOR}) checks each record (see {@link IngestConfig} for the limits and
- * the README for the reasons), and three sinks write {@code samples.labelled},
- * {@code samples.unlabelled} and {@code samples.dlq}. The topology is stateless: it scales with
- * the partitions of {@code samples.raw}, and needs no store or internal topic.
+ * <p>Two stages. First, {@value #VALIDATE_SAMPLES} and {@value #VALIDATE_LABELS} read
+ * {@code samples.raw} and {@code labels} as bytes (so deserialization cannot fail) and check each
+ * record on its own (see {@link IngestConfig} for the limits and the README for the reasons); a
+ * bad record goes straight to {@code samples.dlq}. The valid ones are re-keyed by (source, id) and
+ * written to the internal repartition topic {@code <applicationId>-}{@value #REPARTITION}{@code -repartition},
+ * so that a sample, its copies and its late labels meet in one task whatever key they were
+ * produced with. Second, {@value #ROUTE} de-duplicates samples with the window store
+ * {@value #DEDUP_STORE} and joins late labels with the window store {@value #LABEL_STORE}, then
+ * writes {@code samples.labelled}, {@code samples.unlabelled} or {@code samples.dlq}. Both stores
+ * are persistent (RocksDB) and backed by changelog topics, so they survive restarts and move with
+ * their task. By default the topology runs exactly once ({@link IngestConfig.Guarantee}).
  *
  * <pre>{@code
  * IngestConfig config = IngestConfig.defaults();
@@ -35,16 +53,32 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  */
 public final class IngestTopology {
 
-    /** Name of the source node. */
+    /** Name of the source node of {@code samples.raw}. */
     public static final String SOURCE = "samples-raw-source";
-    /** Name of the validating processor. */
-    public static final String PROCESSOR = "validate-and-route";
+    /** Name of the source node of {@code labels}. */
+    public static final String LABELS_SOURCE = "labels-source";
+    /** Name of the processor that checks samples. */
+    public static final String VALIDATE_SAMPLES = "validate-samples";
+    /** Name of the processor that checks labels. */
+    public static final String VALIDATE_LABELS = "validate-labels";
+    /** Name of the repartition step; the internal topic is {@code <applicationId>-ingest-keyed-repartition}. */
+    public static final String REPARTITION = "ingest-keyed";
+    /** Name of the processor that de-duplicates, joins late labels and routes. */
+    public static final String ROUTE = "dedup-join-route";
+    /** Window store of the (source, id) of accepted samples, for de-duplication. */
+    public static final String DEDUP_STORE = "mnemo-ingest-dedup";
+    /** Window store of accepted samples waiting for a late label, and of the labels already known. */
+    public static final String LABEL_STORE = "mnemo-ingest-label-join";
     /** Name of the sink of labelled samples. */
     public static final String LABELLED_SINK = "samples-labelled-sink";
     /** Name of the sink of unlabelled samples. */
     public static final String UNLABELLED_SINK = "samples-unlabelled-sink";
-    /** Name of the dead-letter sink. */
+    /** Name of the dead-letter sink of the routing stage. */
     public static final String DEAD_LETTER_SINK = "samples-dlq-sink";
+    /** Name of the dead-letter sink of the checking stage. */
+    public static final String CHECK_DEAD_LETTER_SINK = "samples-dlq-check-sink";
+    /** Header of a sample joined to a late label: label event time minus sample event time, in ms. */
+    public static final String LABEL_DELAY_HEADER = RouteProcessor.LABEL_DELAY_HEADER;
 
     private IngestTopology() {
     }
@@ -60,33 +94,74 @@ public final class IngestTopology {
      * @param counters shared by every task of the topology; read them with {@link IngestCounters#snapshot()}
      */
     public static Topology build(IngestConfig config, IngestCounters counters) {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(counters, "counters");
-        Topology topology = new Topology();
-        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.topics().samplesRaw());
-        topology.addProcessor(PROCESSOR,
-                IngestProcessor.supplier(config, counters, LABELLED_SINK, UNLABELLED_SINK, DEAD_LETTER_SINK), SOURCE);
-        topology.addSink(LABELLED_SINK, config.topics().samplesLabelled(), new ByteArraySerializer(),
-                new ByteArraySerializer(), PROCESSOR);
-        topology.addSink(UNLABELLED_SINK, config.topics().samplesUnlabelled(), new ByteArraySerializer(),
-                new ByteArraySerializer(), PROCESSOR);
-        topology.addSink(DEAD_LETTER_SINK, config.topics().samplesDlq(), new ByteArraySerializer(),
-                new ByteArraySerializer(), PROCESSOR);
-        return topology;
+        return build(config, counters, true);
     }
 
-    /** The topics the topology reads and writes: raw, labelled, unlabelled, dead letters. */
+    /**
+     * The topology with persistent (RocksDB) or in-memory stores. In-memory stores exist for
+     * tests that push many records through {@code TopologyTestDriver}, which commits, and so
+     * flushes RocksDB, after every record.
+     */
+    static Topology build(IngestConfig config, IngestCounters counters, boolean persistentStores) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(counters, "counters");
+        Serde<byte[]> bytes = Serdes.ByteArray();
+        StreamsBuilder builder = new StreamsBuilder();
+        Duration window = config.dedupWindow();
+        Duration retention = config.labelRetention();
+        builder.addStateStore(Stores.windowStoreBuilder(persistentStores
+                ? Stores.persistentWindowStore(DEDUP_STORE, window.multipliedBy(2), window, false)
+                : Stores.inMemoryWindowStore(DEDUP_STORE, window.multipliedBy(2), window, false), bytes, bytes));
+        builder.addStateStore(Stores.windowStoreBuilder(persistentStores
+                ? Stores.persistentWindowStore(LABEL_STORE, retention, retention, false)
+                : Stores.inMemoryWindowStore(LABEL_STORE, retention, retention, false), bytes, bytes));
+
+        KStream<byte[], Routed> samples = builder.stream(config.topics().samplesRaw(),
+                        Consumed.with(bytes, bytes).withName(SOURCE))
+                .process(CheckProcessor.supplier(Provenance.Kind.SAMPLE, config, counters), Named.as(VALIDATE_SAMPLES));
+        KStream<byte[], Routed> labels = builder.stream(config.topics().labels(),
+                        Consumed.with(bytes, bytes).withName(LABELS_SOURCE))
+                .process(CheckProcessor.supplier(Provenance.Kind.LABEL, config, counters), Named.as(VALIDATE_LABELS));
+        KStream<byte[], Routed> checked = samples.merge(labels, Named.as("checked"));
+        checked.filter((k, v) -> v.goesTo(Routed.Destination.DEAD_LETTER), Named.as("checked-rejected"))
+                .mapValues(Routed::value, Named.as("checked-rejected-value"))
+                .to(config.topics().samplesDlq(), Produced.with(bytes, bytes).withName(CHECK_DEAD_LETTER_SINK));
+        KStream<byte[], Routed> routed = checked
+                .filter((k, v) -> v.goesTo(Routed.Destination.KEYED), Named.as("checked-keyed"))
+                .mapValues(Routed::value, Named.as("checked-keyed-value"))
+                .repartition(Repartitioned.with(bytes, bytes).withName(REPARTITION))
+                .process(RouteProcessor.supplier(config, counters, DEDUP_STORE, LABEL_STORE), Named.as(ROUTE),
+                        DEDUP_STORE, LABEL_STORE);
+        route(routed, Routed.Destination.LABELLED, config.topics().samplesLabelled(), LABELLED_SINK);
+        route(routed, Routed.Destination.UNLABELLED, config.topics().samplesUnlabelled(), UNLABELLED_SINK);
+        route(routed, Routed.Destination.DEAD_LETTER, config.topics().samplesDlq(), DEAD_LETTER_SINK);
+        return builder.build();
+    }
+
+    private static void route(KStream<byte[], Routed> routed, Routed.Destination destination, String topic, String sink) {
+        Serde<byte[]> bytes = Serdes.ByteArray();
+        routed.filter((k, v) -> v.goesTo(destination), Named.as(sink + "-filter"))
+                .mapValues(Routed::value, Named.as(sink + "-value"))
+                .to(topic, Produced.with(bytes, bytes).withName(sink));
+    }
+
+    /**
+     * The topics the topology reads and writes: raw, labels, labelled, unlabelled, dead letters.
+     * The repartition and changelog topics are internal: Kafka Streams creates them.
+     */
     public static List<String> topics(IngestConfig config) {
-        return List.of(config.topics().samplesRaw(), config.topics().samplesLabelled(),
+        return List.of(config.topics().samplesRaw(), config.topics().labels(), config.topics().samplesLabelled(),
                 config.topics().samplesUnlabelled(), config.topics().samplesDlq());
     }
 
     /**
      * Kafka Streams properties for this topology.
      *
-     * <p>Sets the application id, the state folder, byte serdes, and the log-and-continue handlers
-     * for deserialization and processing failures, so that no bad record stops a stream thread;
-     * then applies {@code clientConfig} (bootstrap servers, security, or any Streams setting), which
+     * <p>Sets the application id, the state folder, the processing guarantee of the config
+     * ({@code exactly_once_v2} by default), byte serdes, the log-and-continue handlers for
+     * deserialization and processing failures, so that no bad record stops a stream thread, and a
+     * timestamp extractor that keeps a record with an invalid timestamp (using the partition time)
+     * instead of failing; then applies {@code clientConfig} (bootstrap servers, security, or any Streams setting), which
      * wins over these defaults except for the application id.
      *
      * @param clientConfig at least {@code bootstrap.servers}
@@ -105,6 +180,9 @@ public final class IngestTopology {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
         props.put(StreamsConfig.producerPrefix("linger.ms"), 5);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee().value());
+        props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+                UsePartitionTimeOnInvalidTimestamp.class.getName());
         props.putAll(clientConfig);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         return props;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,12 @@ class IngestConfigTest {
         assertThat(c.applicationId()).isEqualTo("mnemo-ingest");
         assertThat(c.topics().samplesRaw()).isEqualTo("mnemo.samples.raw");
         assertThat(IngestTopology.topics(c.withPrefix("x-")))
-                .containsExactly("x-samples.raw", "x-samples.labelled", "x-samples.unlabelled", "x-samples.dlq");
+                .containsExactly("x-samples.raw", "x-labels", "x-samples.labelled", "x-samples.unlabelled",
+                        "x-samples.dlq");
+        assertThat(c.guarantee()).isEqualTo(IngestConfig.Guarantee.EXACTLY_ONCE_V2);
+        assertThat(c.dedupWindow()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.labelRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(new IngestConfig(c.topics(), 784, 10, 262_144, "mnemo-ingest")).isEqualTo(c);
     }
 
     @Test
@@ -34,6 +40,14 @@ class IngestConfigTest {
         assertThatThrownBy(() -> IngestConfig.defaults().withApplicationId("a b"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("applicationId must be non-empty");
+        assertThatThrownBy(() -> IngestConfig.defaults().withDedupWindow(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("dedupWindow must be in [1 ms, 365 days], got PT0S");
+        assertThatThrownBy(() -> IngestConfig.defaults().withLabelRetention(Duration.ofDays(366)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("labelRetention must be in [1 ms, 365 days], got PT8784H");
+        assertThatThrownBy(() -> IngestConfig.Guarantee.of("exactly_once"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("guarantee must be exactly_once_v2 or at_least_once, got 'exactly_once'");
     }
 
     @Test
@@ -44,6 +58,11 @@ class IngestConfigTest {
         assertThat(props.get("bootstrap.servers")).isEqualTo("b:1");
         assertThat(props.get("num.stream.threads")).isEqualTo(2);
         assertThat(props.get("state.dir")).isEqualTo("/s");
+        assertThat(props.get("processing.guarantee")).isEqualTo("exactly_once_v2");
+        assertThat(IngestTopology.streamsProperties(IngestConfig.defaults().withGuarantee(IngestConfig.Guarantee.AT_LEAST_ONCE),
+                Map.of(), Path.of("/s")).get("processing.guarantee")).isEqualTo("at_least_once");
+        assertThat(IngestTopology.streamsProperties(IngestConfig.defaults(), Map.of("processing.guarantee", "at_least_once"),
+                Path.of("/s")).get("processing.guarantee")).as("the client map wins").isEqualTo("at_least_once");
     }
 
     @Test
@@ -57,6 +76,16 @@ class IngestConfigTest {
         assertThat(a.config().applicationId()).isEqualTo("ing");
         assertThat(a.partitions()).isEqualTo(3);
         assertThat(a.stateDir()).isEqualTo(Path.of("/tmp/s"));
+        assertThat(a.config().guarantee()).isEqualTo(IngestConfig.Guarantee.EXACTLY_ONCE_V2);
+        IngestMain.Arguments b = IngestMain.Arguments.parse(new String[] {"--guarantee", "at_least_once",
+                "--dedup-window", "15m", "--label-retention=PT36H"}, Map.of());
+        assertThat(b.config().guarantee()).isEqualTo(IngestConfig.Guarantee.AT_LEAST_ONCE);
+        assertThat(b.config().dedupWindow()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(b.config().labelRetention()).isEqualTo(Duration.ofHours(36));
+        assertThat(IngestMain.Arguments.parse(new String[] {"--dedup-window", "500ms", "--label-retention", "2d"},
+                Map.of()).config().labelRetention()).isEqualTo(Duration.ofDays(2));
+        assertThatThrownBy(() -> IngestMain.Arguments.parse(new String[] {"--dedup-window", "soon"}, Map.of()))
+                .hasMessage("--dedup-window must be a duration such as 500ms, 90s, 15m, 1h, 7d or PT1H, got 'soon'");
         assertThat(IngestMain.Arguments.parse(new String[] {"--bootstrap", "h:1"}, Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:9"))
                 .bootstrap()).isEqualTo("h:1");
         assertThat(IngestMain.Arguments.parse(new String[0], Map.of()).bootstrap()).isEqualTo("localhost:9092");

@@ -44,5 +44,26 @@ class IngestCountersTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("received (3) must equal labelled (1) + unlabelled (1) + rejected (0)");
         assertThat(IngestCounters.Snapshot.empty().received()).isZero();
+        assertThatThrownBy(() -> new IngestCounters.LabelSnapshot(2, 1, 0, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("labels received (2) must equal joined (1) + repeated (0) + rejected (0)");
+    }
+
+    @Test
+    void labelCountsAddUpApartFromSampleCounts() {
+        IngestCounters counters = new IngestCounters();
+        counters.recordLabelJoined();
+        counters.recordLabelRepeated();
+        counters.recordLabelRejected("orphan-label");
+        counters.recordLabelRejected("duplicate");
+        counters.recordLabelRejected("orphan-label");
+        IngestCounters.LabelSnapshot labels = counters.labelSnapshot();
+        assertThat(labels).isEqualTo(new IngestCounters.LabelSnapshot(5, 1, 1,
+                Map.of("orphan-label", 2L, "duplicate", 1L)));
+        assertThat(labels.orphan()).isEqualTo(2);
+        assertThat(labels.conflicting()).isEqualTo(1);
+        assertThat(labels.toString())
+                .isEqualTo("labels received=5 joined=1 repeated=1 rejected=3 {duplicate=1, orphan-label=2}");
+        assertThat(counters.snapshot()).isEqualTo(IngestCounters.Snapshot.empty());
     }
 }

@@ -174,7 +174,8 @@ class IngestTopologyTest {
         assertThat(metric("rejected-total", null)).isEqualTo(8.0);
         assertThat(metric("rejected-total", DeadLetters.UNDECODABLE)).isEqualTo(2.0);
         assertThat(metric("rejected-total", DeadLetters.TOO_LARGE)).isEqualTo(1.0);
-        assertThat(metric("rejected-total", DeadLetters.DUPLICATE)).as("not an ingest reason").isNull();
+        assertThat(metric("rejected-total", DeadLetters.DUPLICATE)).as("no duplicate here").isEqualTo(0.0);
+        assertThat(metric("rejected-total", DeadLetters.ORPHAN_LABEL)).as("not a sample reason").isNull();
     }
 
     @Test
@@ -201,6 +202,18 @@ class IngestTopologyTest {
         assertThat(s.getShape()).containsExactly(28, 28);
         assertThat(out.value()).isEqualTo(MnemoSerdes.sample().encode(s));
         assertThat(counters.snapshot()).isEqualTo(new IngestCounters.Snapshot(1, 1, 0, Map.of()));
+    }
+
+    @Test
+    void namesItsStoresAndInternalTopics() {
+        String described = IngestTopology.build(config).describe().toString();
+        assertThat(described).contains(IngestTopology.SOURCE, IngestTopology.LABELS_SOURCE,
+                IngestTopology.VALIDATE_SAMPLES, IngestTopology.VALIDATE_LABELS, IngestTopology.ROUTE,
+                IngestTopology.LABELLED_SINK, IngestTopology.UNLABELLED_SINK, IngestTopology.DEAD_LETTER_SINK,
+                IngestTopology.CHECK_DEAD_LETTER_SINK, IngestTopology.REPARTITION + "-repartition",
+                IngestTopology.DEDUP_STORE, IngestTopology.LABEL_STORE);
+        assertThat(driver.getWindowStore(IngestTopology.DEDUP_STORE)).isNotNull();
+        assertThat(driver.getWindowStore(IngestTopology.LABEL_STORE)).isNotNull();
     }
 
     private Double metric(String name, String reason) {

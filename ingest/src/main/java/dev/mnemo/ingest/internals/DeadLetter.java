@@ -18,7 +18,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * record was read (topic, partition, offset, timestamp) and the original key and value bytes.
  * Values longer than {@value #MAX_VALUE_BYTES} bytes are cut to that length and the detail says
  * so. The headers repeat reason, detail and stage, after the original headers (any earlier
- * dead-letter headers are replaced), so a consumer can filter without decoding Avro.
+ * dead-letter headers are replaced, internal ones dropped), so a consumer can filter without decoding Avro.
  */
 final class DeadLetter {
 
@@ -58,7 +58,7 @@ final class DeadLetter {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : original) {
             if (!h.key().equals(DeadLetters.HEADER_REASON) && !h.key().equals(DeadLetters.HEADER_DETAIL)
-                    && !h.key().equals(DeadLetters.HEADER_STAGE)) {
+                    && !h.key().equals(DeadLetters.HEADER_STAGE) && !h.key().startsWith(Provenance.PREFIX)) {
                 headers.add(h);
             }
         }

@@ -21,7 +21,10 @@ import org.apache.kafka.streams.StreamsMetrics;
  * <p>Metrics (group {@value IngestCounters#METRICS_GROUP}, tag {@code application-id}):
  * {@code received-total}/{@code -rate}, {@code labelled-total}/{@code -rate},
  * {@code unlabelled-total}/{@code -rate}, {@code rejected-total}/{@code -rate}, and
- * {@code rejected-total}/{@code -rate} with an extra {@code reason} tag per rejection reason.
+ * {@code rejected-total}/{@code -rate} with an extra {@code reason} tag per rejection reason; for late
+ * labels {@code labels-received-total}, {@code labels-joined-total}, {@code labels-repeated-total},
+ * {@code labels-rejected-total} (also per {@code reason}: {@code orphan-label}, {@code duplicate} for
+ * a conflicting label, and the validation reasons), each with its {@code -rate}.
  * The sensors are chained ({@code rejected.<reason>} records into {@code rejected}, and
  * {@code labelled}, {@code unlabelled} and {@code rejected} into {@code received}), so one
  * recording updates the totals and {@code received-total} is always their sum.
@@ -35,7 +38,13 @@ final class IngestMetrics {
 
     /** The rejection reasons the ingest stage can produce; their metrics exist from the start. */
     static final List<String> REASONS = List.of(DeadLetters.UNDECODABLE, DeadLetters.SCHEMA, DeadLetters.MISSING_ID,
-            DeadLetters.DIMENSION, DeadLetters.NON_FINITE, DeadLetters.LABEL_RANGE, DeadLetters.TOO_LARGE);
+            DeadLetters.DIMENSION, DeadLetters.NON_FINITE, DeadLetters.LABEL_RANGE, DeadLetters.TOO_LARGE,
+            DeadLetters.DUPLICATE);
+
+    /** The rejection reasons of late labels; their metrics exist from the start. */
+    static final List<String> LABEL_REASONS = List.of(DeadLetters.UNDECODABLE, DeadLetters.SCHEMA,
+            DeadLetters.MISSING_ID, DeadLetters.LABEL_RANGE, DeadLetters.TOO_LARGE, DeadLetters.ORPHAN_LABEL,
+            DeadLetters.DUPLICATE);
 
     private static final String PREFIX = "mnemo-ingest.";
 
@@ -46,6 +55,11 @@ final class IngestMetrics {
     private final Sensor unlabelled;
     private final Sensor rejected;
     private final Map<String, Sensor> byReason = new ConcurrentHashMap<>();
+    private final Sensor labelsReceived;
+    private final Sensor labelsJoined;
+    private final Sensor labelsRepeated;
+    private final Sensor labelsRejected;
+    private final Map<String, Sensor> labelsByReason = new ConcurrentHashMap<>();
 
     private IngestMetrics(StreamsMetrics metrics, String applicationId) {
         this.metrics = metrics;
@@ -56,6 +70,16 @@ final class IngestMetrics {
         this.rejected = sensor("rejected", "rejected", "records written to samples.dlq", tags, received);
         for (String reason : REASONS) {
             reason(reason);
+        }
+        this.labelsReceived = sensor("labels-received", "labels-received", "records read from labels", tags, null);
+        this.labelsJoined = sensor("labels-joined", "labels-joined", "late labels joined to their sample", tags,
+                labelsReceived);
+        this.labelsRepeated = sensor("labels-repeated", "labels-repeated", "late labels equal to the one already known",
+                tags, labelsReceived);
+        this.labelsRejected = sensor("labels-rejected", "labels-rejected", "late labels written to samples.dlq", tags,
+                labelsReceived);
+        for (String reason : LABEL_REASONS) {
+            labelReason(reason);
         }
     }
 
@@ -73,6 +97,27 @@ final class IngestMetrics {
 
     void rejected(String reason) {
         reason(reason).record();
+    }
+
+    void labelJoined() {
+        labelsJoined.record();
+    }
+
+    void labelRepeated() {
+        labelsRepeated.record();
+    }
+
+    void labelRejected(String reason) {
+        labelReason(reason).record();
+    }
+
+    private Sensor labelReason(String reason) {
+        return labelsByReason.computeIfAbsent(reason, r -> {
+            Map<String, String> reasonTags = new LinkedHashMap<>(tags);
+            reasonTags.put("reason", r);
+            return sensor("labels-rejected." + r, "labels-rejected", "late labels written to samples.dlq for reason "
+                    + r, reasonTags, labelsRejected);
+        });
     }
 
     private Sensor reason(String reason) {

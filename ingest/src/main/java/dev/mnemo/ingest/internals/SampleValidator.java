@@ -54,7 +54,7 @@ public final class SampleValidator {
     /** Details longer than this are cut, so a hostile value cannot blow up headers. */
     static final int MAX_DETAIL = 512;
 
-    private static final ObjectReader JSON = JsonMapper.builder()
+    static final ObjectReader JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build()
@@ -290,7 +290,7 @@ public final class SampleValidator {
         return new Verdict.Rejected(DeadLetters.SCHEMA, cut(detail));
     }
 
-    private static String kind(JsonNode node) {
+    static String kind(JsonNode node) {
         return switch (node.getNodeType()) {
             case STRING -> "string";
             case NUMBER -> node.isIntegralNumber() ? "integer " + node.asText() : "number " + node.asText();

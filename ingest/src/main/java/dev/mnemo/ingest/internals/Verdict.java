@@ -2,10 +2,21 @@ package dev.mnemo.ingest.internals;
 
 import java.util.Objects;
 
+import dev.mnemo.schemas.v1.LabelFeedback;
 import dev.mnemo.schemas.v1.Sample;
 
-/** The outcome of checking one raw record: an accepted sample, or a rejection with its reason. */
+/**
+ * The outcome of checking one raw record: an accepted sample, an accepted late label, or a
+ * rejection with its reason.
+ */
 public sealed interface Verdict {
+
+    /** A valid late label, in the current schema. */
+    record LabelAccepted(LabelFeedback label) implements Verdict {
+        public LabelAccepted {
+            Objects.requireNonNull(label, "label");
+        }
+    }
 
     /** A valid sample, in the current schema. */
     record Accepted(Sample sample) implements Verdict {
