@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
 public final class RouteProcessor implements Processor<byte[], byte[], byte[], Routed> {
 
     /** Header of a joined sample: label event time minus sample event time, in milliseconds (UTF-8 decimal). */
-    public static final String LABEL_DELAY_HEADER = "mnemo.label.delay.ms";
+    public static final String LABEL_DELAY_HEADER = dev.mnemo.schemas.RecordHeaders.LABEL_DELAY_MS;
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteProcessor.class);
     private static final byte[] SEEN = {1};
