@@ -49,6 +49,8 @@ public class LearnerMetrics {
         counter("mnemo.learner.records.received", "Records taken from the input topics", LearnerStatus::received);
         counter("mnemo.learner.predictions", "Predictions published", LearnerStatus::predicted);
         counter("mnemo.learner.samples.labelled", "Predicted samples that carried a label", LearnerStatus::labelled);
+        counter("mnemo.learner.samples.late.labelled", "Samples whose label arrived late, scored against their first prediction",
+                LearnerStatus::lateLabelled);
         counter("mnemo.learner.samples.trained", "Labelled samples trained on", LearnerStatus::trainedSamples);
         refreshDynamicMeters();
     }

@@ -61,7 +61,8 @@ public class LearnerService {
         LearnerLoopConfig loopConfig = new LearnerLoopConfig(topics, config.learner().groupId(), config.model().name(),
                 config.learner().maxPollRecords(), config.learner().trainBatchSize(),
                 config.learner().accuracyWindow(), config.learner().pollTimeout(),
-                config.learner().servingRefresh(), config.learner().lagInterval());
+                config.learner().servingRefresh(), config.learner().lagInterval(),
+                config.learner().pendingPredictions());
         loop = new LearnerLoop(loopConfig, model, kafka, Clock.systemUTC());
         deadLetters = new DeadLetterCounter(topics.samplesDlq(), kafka);
         loopThread = new Thread(this::prepareAndRun, "mnemo-learner");

@@ -102,5 +102,12 @@ public interface MnemoConfig {
         /** How often consumer lag is measured. */
         @WithDefault("2s")
         Duration lagInterval();
+
+        /**
+         * Predictions of unlabelled samples remembered so that a label arriving later is scored
+         * against the prediction made at arrival; the oldest are forgotten first.
+         */
+        @WithDefault("100000")
+        int pendingPredictions();
     }
 }

@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 import dev.mnemo.learner.model.Classifier;
 import dev.mnemo.learner.model.Predictions;
 import dev.mnemo.schemas.DeadLetters;
+import dev.mnemo.schemas.RecordHeaders;
 import dev.mnemo.schemas.serde.MnemoSerdes;
 import dev.mnemo.schemas.v1.Prediction;
 import dev.mnemo.schemas.v1.Sample;
@@ -47,13 +48,16 @@ import dev.mnemo.schemas.v1.Sample;
  *   <li>decode and check every record; a record the model cannot take goes to the dead-letter topic
  *       with its reason;</li>
  *   <li>predict every valid sample with the current model and publish one {@link Prediction} each;
- *       labelled samples update the prequential accuracy;</li>
+ *       labelled samples update the prequential accuracy. A sample whose label came late (ingest
+ *       joined it, header {@link RecordHeaders#LABEL_DELAY_MS}) was predicted when it first arrived:
+ *       that remembered prediction is scored against the label, and no second prediction is
+ *       published (delayed-label prequential evaluation);</li>
  *   <li>train on the labelled samples, {@code trainBatchSize} at a time;</li>
  *   <li>wait until predictions and dead letters are acknowledged, then commit the batch's offsets.</li>
  * </ol>
  * Offsets are committed only after the outputs are durable, so a restart resumes from the first
  * record whose outputs were not all written: nothing is skipped (at-least-once). Every record is
- * accounted for: {@code received == predicted + rejected}.
+ * accounted for: {@code received == predicted + lateLabelled + rejected}.
  *
  * <p>The loop runs on one thread ({@link #run()}); {@link #status()} and {@link #servingModel()} are
  * safe to call from any thread. Predictions for outside callers are served from a copy of the model
@@ -79,6 +83,8 @@ public final class LearnerLoop implements Runnable {
     private final Clock clock;
     private final LearnerStats stats;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Predicted class of recent unlabelled samples, by source and id, oldest first. */
+    private final Map<String, Integer> firstPredictions;
 
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean stopRequested;
@@ -95,6 +101,13 @@ public final class LearnerLoop implements Runnable {
         this.stats = new LearnerStats(clock, config.accuracyWindow(), Duration.ofSeconds(2));
         this.status = LearnerStatus.starting(clock.instant());
         this.serving = model.copy();
+        int capacity = config.pendingPredictions();
+        this.firstPredictions = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                return size() > capacity;
+            }
+        };
     }
 
     /** The latest snapshot of the loop's figures. */
@@ -171,6 +184,7 @@ public final class LearnerLoop implements Runnable {
         int inputs = model.spec().inputs();
         int classes = model.spec().classes();
         List<Sample> valid = new ArrayList<>(records.count());
+        List<Boolean> late = new ArrayList<>(records.count());
         for (ConsumerRecord<String, byte[]> record : records) {
             pending.put(new TopicPartition(record.topic(), record.partition()),
                     new OffsetAndMetadata(record.offset() + 1));
@@ -188,6 +202,7 @@ public final class LearnerLoop implements Runnable {
                 continue;
             }
             valid.add(sample);
+            late.add(sample.getLabel() != null && record.headers().lastHeader(RecordHeaders.LABEL_DELAY_MS) != null);
         }
         if (valid.isEmpty()) {
             return;
@@ -203,9 +218,18 @@ public final class LearnerLoop implements Runnable {
         for (int i = 0; i < x.length; i++) {
             Sample s = valid.get(i);
             int predicted = predictions.predictedClass()[i];
-            producer.send(new ProducerRecord<>(config.topics().predictions(), s.getId(),
-                    MnemoSerdes.prediction().encode(prediction(s, predictions.probabilities()[i], predicted, version, now))));
-            stats.predicted(s.getTask(), s.getLabel(), predicted);
+            String key = s.getSource() + "/" + s.getId();
+            if (late.get(i)) {
+                Integer first = firstPredictions.remove(key);
+                stats.lateLabelled(s.getTask(), s.getLabel(), first != null ? first : predicted, first != null);
+            } else {
+                producer.send(new ProducerRecord<>(config.topics().predictions(), s.getId(),
+                        MnemoSerdes.prediction().encode(prediction(s, predictions.probabilities()[i], predicted, version, now))));
+                stats.predicted(s.getTask(), s.getLabel(), predicted);
+                if (s.getLabel() == null && config.pendingPredictions() > 0) {
+                    firstPredictions.put(key, predicted);
+                }
+            }
             if (s.getLabel() != null) {
                 labelledCount++;
             }

@@ -17,10 +17,12 @@ import dev.mnemo.schemas.Topics;
  * @param pollTimeout      how long one poll waits for records
  * @param servingRefresh   how often the serving copy of the model is refreshed
  * @param lagInterval      how often consumer lag is measured
+ * @param pendingPredictions predictions of unlabelled samples remembered for scoring a late label,
+ *                         at least 0; the oldest are forgotten first
  */
 public record LearnerLoopConfig(Topics topics, String groupId, String modelName, int maxPollRecords,
                                 int trainBatchSize, int accuracyWindow, Duration pollTimeout,
-                                Duration servingRefresh, Duration lagInterval) {
+                                Duration servingRefresh, Duration lagInterval, int pendingPredictions) {
 
     public LearnerLoopConfig {
         Objects.requireNonNull(topics, "topics");
@@ -42,17 +44,28 @@ public record LearnerLoopConfig(Topics topics, String groupId, String modelName,
         requirePositive(pollTimeout, "pollTimeout");
         requirePositive(servingRefresh, "servingRefresh");
         requirePositive(lagInterval, "lagInterval");
+        if (pendingPredictions < 0) {
+            throw new IllegalArgumentException("pendingPredictions must be >= 0, got " + pendingPredictions);
+        }
     }
 
-    /** Defaults for the given topics: group mnemo-learner, 512 records a batch, 64 per step, window 1000. */
+    /**
+     * Defaults for the given topics: group mnemo-learner, 512 records a batch, 64 per step, window
+     * 1000, 100,000 pending predictions.
+     */
     public static LearnerLoopConfig defaults(Topics topics) {
         return new LearnerLoopConfig(topics, "mnemo-learner", "default", 512, 64, 1000,
-                Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2));
+                Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2), 100_000);
     }
 
     public LearnerLoopConfig withGroupId(String id) {
         return new LearnerLoopConfig(topics, id, modelName, maxPollRecords, trainBatchSize, accuracyWindow,
-                pollTimeout, servingRefresh, lagInterval);
+                pollTimeout, servingRefresh, lagInterval, pendingPredictions);
+    }
+
+    public LearnerLoopConfig withMaxPollRecords(int records) {
+        return new LearnerLoopConfig(topics, groupId, modelName, records, trainBatchSize, accuracyWindow,
+                pollTimeout, servingRefresh, lagInterval, pendingPredictions);
     }
 
     private static void requirePositive(Duration d, String name) {

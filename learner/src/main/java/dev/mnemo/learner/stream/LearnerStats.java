@@ -26,6 +26,8 @@ final class LearnerStats {
     private long predicted;
     private long labelled;
     private long trainedSamples;
+    private long lateLabelled;
+    private long lateUnmatched;
     private long lag = -1;
 
     private Instant rateMark;
@@ -60,6 +62,17 @@ final class LearnerStats {
         }
     }
 
+    /** A late label scored against the prediction made when its sample arrived (or the current one). */
+    void lateLabelled(String task, int label, int predictedClass, boolean matched) {
+        lateLabelled++;
+        if (!matched) {
+            lateUnmatched++;
+        }
+        boolean correct = label == predictedClass;
+        accuracy.update(correct);
+        taskAccuracy.update(task, correct);
+    }
+
     void trained(int samples) {
         trainedSamples += samples;
     }
@@ -76,7 +89,8 @@ final class LearnerStats {
             rateMark = now;
             predictedAtMark = predicted;
         }
-        return new LearnerStatus(state, received, predicted, labelled, predicted - labelled, rejected,
+        return new LearnerStatus(state, received, predicted, labelled, predicted - labelled,
+                lateLabelled, lateUnmatched, rejected,
                 trainedSamples, modelVersion, accuracy.accuracy(), accuracy.windowAccuracy(),
                 taskAccuracy.snapshot(), samplesPerSecond, lag, startedAt, now, error);
     }

@@ -9,7 +9,7 @@ import dev.mnemo.learner.eval.TaskAccuracy;
 /**
  * An immutable snapshot of what the learner has done, published after every batch.
  *
- * <p>Invariant: {@code received == predicted + rejected total}. Accuracy figures are prequential
+ * <p>Invariant: {@code received == predicted + lateLabelled + rejected total}. Accuracy figures are prequential
  * (each labelled sample is scored by the model before the model trains on it) and are NaN until
  * the first labelled sample.
  *
@@ -18,6 +18,10 @@ import dev.mnemo.learner.eval.TaskAccuracy;
  * @param predicted         samples that received a prediction (valid records)
  * @param labelled          predicted samples that carried a label
  * @param unlabelled        predicted samples without a label
+ * @param lateLabelled      labelled samples whose label arrived after the sample (joined by ingest); they
+ *                          were predicted when they first arrived and are scored, not predicted again
+ * @param lateUnmatched     late-labelled samples whose first prediction was no longer remembered (for
+ *                          example after a restart); they are scored with the current model instead
  * @param rejected          records sent to the dead-letter topic by the learner, per reason
  * @param trainedSamples    labelled samples trained on
  * @param modelVersion      training steps taken by the model
@@ -31,7 +35,7 @@ import dev.mnemo.learner.eval.TaskAccuracy;
  * @param error             why the loop failed, or null
  */
 public record LearnerStatus(String state, long received, long predicted, long labelled, long unlabelled,
-                            Map<String, Long> rejected, long trainedSamples, long modelVersion,
+                            long lateLabelled, long lateUnmatched, Map<String, Long> rejected, long trainedSamples, long modelVersion,
                             double accuracy, double windowAccuracy, List<TaskAccuracy.TaskSnapshot> tasks,
                             double samplesPerSecond, long lag, Instant startedAt, Instant updatedAt,
                             String error) {
@@ -47,7 +51,7 @@ public record LearnerStatus(String state, long received, long predicted, long la
     }
 
     static LearnerStatus starting(Instant now) {
-        return new LearnerStatus("STARTING", 0, 0, 0, 0, Map.of(), 0, 0, Double.NaN, Double.NaN, List.of(),
+        return new LearnerStatus("STARTING", 0, 0, 0, 0, 0, 0, Map.of(), 0, 0, Double.NaN, Double.NaN, List.of(),
                 0, -1, now, now, null);
     }
 }

@@ -50,9 +50,7 @@ class RestartIT {
             }
         }
         LearnerLoopConfig base = LearnerLoopConfig.defaults(topics).withGroupId("restart-" + topics.prefix());
-        LearnerLoopConfig config = new LearnerLoopConfig(base.topics(), base.groupId(), base.modelName(), BATCH,
-                base.trainBatchSize(), base.accuracyWindow(), base.pollTimeout(), base.servingRefresh(),
-                base.lagInterval());
+        LearnerLoopConfig config = base.withMaxPollRecords(BATCH);
 
         LearnerLoop first = new LearnerLoop(config, Classifier.create(MlpSpec.defaults(64, 10)), kafka.clientConfig(),
                 Clock.systemUTC());
