@@ -26,6 +26,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -46,6 +47,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * arrays, so that callers never touch ND4J types. {@link #train(float[][], int[])} takes exactly
  * one Adam step on the given minibatch; {@link #version()} counts those steps. This is what a
  * prequential (test-then-train) learner needs: predict a batch, then train once on it.
+ *
+ * <h2>Output head</h2>
+ * {@link #create(MlpSpec)} builds the {@link OutputHead#SOFTMAX} head (softmax with
+ * cross-entropy). {@link #create(MlpSpec, OutputHead)} with {@link OutputHead#LOGITS} builds an
+ * identity output layer trained with {@link DistillationLoss}: {@link #predict} applies the softmax
+ * itself, {@link #train(float[][], int[])} is still plain cross-entropy (distillation weight 0),
+ * and {@link #train(TrainingBatch)} adds a teacher's soft targets, unlabelled samples and class
+ * masks, which continual-learning strategies need. {@link #logits} gives the raw outputs.
+ * {@link #setLearningRateScales} scales the learning rate per layer (0 freezes a layer).
  *
  * <h2>Threads</h2>
  * Not built for concurrent use, but safe under it: every method that touches the network holds
@@ -72,7 +82,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * <h2>File format</h2>
  * {@link #save(Path)} writes a Deeplearning4j model zip (configuration, parameters and the Adam
  * state, as {@code ModelSerializer} writes them) with one extra entry, {@value #METADATA_ENTRY}, a
- * properties file holding the {@link MlpSpec} and the {@link #version()}. Deeplearning4j tools can
+ * properties file holding the {@link MlpSpec}, the {@link #version()} and the {@link OutputHead} (key
+ * {@code head}; files without it are read as {@link OutputHead#SOFTMAX}). Deeplearning4j tools can
  * still open the file; they ignore the extra entry. The file is written to a temporary file in the
  * same folder, forced to disk and then moved over the target atomically, so a crash leaves either
  * the old or the new checkpoint, never half of one.
@@ -101,6 +112,7 @@ public final class Classifier {
     private static final String FORMAT = "1";
 
     private final MlpSpec spec;
+    private final OutputHead head;
     private final MultiLayerNetwork net;
     private final boolean hostMemory;
     private volatile long version;
@@ -110,13 +122,22 @@ public final class Classifier {
     private INDArray trainLabels;
     private float[] oneHot;
     private INDArray predictInput;
+    private float[] targetStage;
+    // Layers whose learning rate is 0; their parameters are restored after each step (see fit()).
+    private boolean[] frozen;
 
-    private Classifier(MlpSpec spec, MultiLayerNetwork net, long version) {
+    private Classifier(MlpSpec spec, OutputHead head, MultiLayerNetwork net, long version) {
         this.spec = spec;
+        this.head = head;
         this.net = net;
         this.version = version;
         // On the CPU backend an array's host buffer is its only copy, so it can be written directly.
         this.hostMemory = Nd4j.getEnvironment().isCPU();
+        this.frozen = new boolean[net.getnLayers()];
+        for (int i = 0; i < frozen.length; i++) {
+            Double lr = net.getLearningRate(i);
+            frozen[i] = lr != null && lr == 0.0;
+        }
     }
 
     /**
@@ -125,8 +146,19 @@ public final class Classifier {
      * @throws IllegalArgumentException if {@code spec} is null
      */
     public static Classifier create(MlpSpec spec) {
-        if (spec == null) {
-            throw new IllegalArgumentException("spec must be non-null");
+        return create(spec, OutputHead.SOFTMAX);
+    }
+
+    /**
+     * A new, randomly initialised classifier with the given output head (see the class
+     * documentation), seeded by {@link MlpSpec#seed()}, at version 0. Both heads start from the same
+     * parameters for the same spec.
+     *
+     * @throws IllegalArgumentException if an argument is null
+     */
+    public static Classifier create(MlpSpec spec, OutputHead head) {
+        if (spec == null || head == null) {
+            throw new IllegalArgumentException("spec and head must be non-null");
         }
         NeuralNetConfiguration.ListBuilder layers =
                 new NeuralNetConfiguration.Builder()
@@ -155,23 +187,33 @@ public final class Classifier {
             fanIn = width;
         }
         OutputLayer.Builder output =
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(fanIn)
-                        .nOut(spec.classes())
-                        .activation(Activation.SOFTMAX)
-                        .weightInit(WeightInit.XAVIER);
+                head == OutputHead.SOFTMAX
+                        ? new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                        : new OutputLayer.Builder(new DistillationLoss(DistillationLoss.DEFAULT_TEMPERATURE, 0.0))
+                                .activation(Activation.IDENTITY);
+        output.nIn(fanIn).nOut(spec.classes()).weightInit(WeightInit.XAVIER);
         if (dropout && !spec.hidden().isEmpty()) {
             output.dropOut(spec.dropoutKeep());
         }
         layers.layer(output.build());
         MultiLayerNetwork net = new MultiLayerNetwork(layers.build());
         net.init();
-        return new Classifier(spec, net, 0L);
+        return new Classifier(spec, head, net, 0L);
     }
 
     /** The specification this classifier was built from. */
     public MlpSpec spec() {
         return spec;
+    }
+
+    /** The output head this classifier was built with. */
+    public OutputHead head() {
+        return head;
+    }
+
+    /** Number of layers with parameters: the hidden layers plus the output layer. */
+    public int layerCount() {
+        return net.getnLayers();
     }
 
     /** Number of training steps (minibatch updates) taken since {@link #create}, kept by copies and files. */
@@ -203,6 +245,9 @@ public final class Classifier {
         readRows(out, probabilities, classes);
         for (int i = 0; i < n; i++) {
             float[] row = probabilities[i];
+            if (head == OutputHead.LOGITS) {
+                softmaxInPlace(row);
+            }
             int best = 0;
             for (int c = 1; c < classes; c++) {
                 if (row[c] > row[best]) {
@@ -243,11 +288,205 @@ public final class Classifier {
                                 + classes + ")");
             }
         }
+        if (head == OutputHead.LOGITS) {
+            return train(TrainingBatch.labelled(features, labels));
+        }
         trainInput = stage(features, trainInput);
         trainLabels = stageOneHot(labels, trainLabels);
-        net.fit(trainInput, trainLabels);
+        fit(trainInput, trainLabels);
         version++;
         return net.score();
+    }
+
+    /**
+     * Raw outputs of the output layer for a batch, in inference mode: the logits for the
+     * {@link OutputHead#LOGITS} head, and the log-probabilities for the {@link OutputHead#SOFTMAX}
+     * head (the logits up to a constant per row, which no softmax can tell apart).
+     *
+     * @param features as for {@link #predict}
+     * @return {@code [samples][classes]}, owned by the caller
+     * @throws IllegalArgumentException as for {@link #predict}
+     */
+    public synchronized float[][] logits(float[][] features) {
+        checkFeatures(features);
+        predictInput = stage(features, predictInput);
+        INDArray out = net.output(predictInput, false);
+        float[][] rows = new float[features.length][];
+        readRows(out, rows, spec.classes());
+        if (head == OutputHead.SOFTMAX) {
+            for (float[] row : rows) {
+                for (int c = 0; c < row.length; c++) {
+                    row[c] = (float) Math.log(Math.max(row[c], Float.MIN_NORMAL));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Takes exactly one Adam step on {@code batch} with {@link DistillationLoss} and returns the
+     * minibatch loss computed before the step. Increments {@link #version()}. A batch with hard
+     * labels only is accepted by both heads; soft targets, unlabelled samples ({@code -1}) and
+     * class masks need the {@link OutputHead#LOGITS} head.
+     *
+     * @throws IllegalArgumentException if a shape or value is invalid (see {@link #train(float[][],
+     *     int[])} and {@link TrainingBatch}), or a class mask allows no class, or a label is masked
+     *     out, or no sample is labelled and there are no soft targets; the classifier is unchanged in
+     *     that case
+     * @throws IllegalStateException if the batch needs the {@link OutputHead#LOGITS} head and this
+     *     classifier has the {@link OutputHead#SOFTMAX} head
+     */
+    public synchronized double train(TrainingBatch batch) {
+        if (batch == null) {
+            throw new IllegalArgumentException("batch must be non-null");
+        }
+        boolean plain = batch.softTargets() == null && batch.classMask() == null;
+        for (int label : batch.labels()) {
+            plain &= label >= 0;
+        }
+        if (head == OutputHead.SOFTMAX) {
+            if (!plain) {
+                throw new IllegalStateException(
+                        "soft targets, unlabelled samples and class masks need the LOGITS head; this"
+                                + " classifier has the SOFTMAX head");
+            }
+            return train(batch.features(), batch.labels());
+        }
+        float[][] features = batch.features();
+        checkFeatures(features);
+        int n = features.length;
+        int classes = spec.classes();
+        int[] labels = batch.labels();
+        float[][] soft = batch.softTargets();
+        float[][] mask = batch.classMask();
+        for (int i = 0; i < n; i++) {
+            if (labels[i] < -1 || labels[i] >= classes) {
+                throw new IllegalArgumentException(
+                        "labels[" + i + "] = " + labels[i] + " is out of range; labels must be in [0, " + classes
+                                + ") or -1 (unlabelled)");
+            }
+            if (soft != null) {
+                if (soft[i] == null || soft[i].length != classes) {
+                    throw new IllegalArgumentException("softTargets[" + i + "] must have " + classes + " values");
+                }
+                for (int c = 0; c < classes; c++) {
+                    if (!(soft[i][c] >= 0f && soft[i][c] <= 1f)) {
+                        throw new IllegalArgumentException(
+                                "softTargets[" + i + "][" + c + "] = " + soft[i][c] + "; probabilities must be in [0, 1]");
+                    }
+                }
+            }
+            if (mask != null) {
+                float[] m = mask[i];
+                if (m == null || m.length != classes) {
+                    throw new IllegalArgumentException("classMask[" + i + "] must have " + classes + " values");
+                }
+                boolean any = false;
+                for (float v : m) {
+                    any |= v != 0f;
+                }
+                if (!any || (labels[i] >= 0 && m[labels[i]] == 0f)) {
+                    throw new IllegalArgumentException(
+                            "classMask[" + i + "] must allow at least one class, including the label " + labels[i]);
+                }
+            }
+        }
+        if (soft == null) {
+            boolean anyLabel = false;
+            for (int label : labels) {
+                anyLabel |= label >= 0;
+            }
+            if (!anyLabel) {
+                throw new IllegalArgumentException(
+                        "a batch with no labelled sample and no soft targets has no loss to train on");
+            }
+        }
+        DistillationLoss loss =
+                (DistillationLoss) ((BaseOutputLayer) net.getLayer(net.getnLayers() - 1).conf().getLayer())
+                        .getLossFn();
+        loss.setTemperature(batch.temperature());
+        loss.setLambda(batch.lambda());
+        trainInput = stage(features, trainInput);
+        trainLabels = stageTargets(labels, soft, mask, trainLabels);
+        fit(trainInput, trainLabels);
+        version++;
+        return net.score();
+    }
+
+    /**
+     * Sets the learning rate of each layer to {@code scales[layer] * spec().learningRate()}. A scale of
+     * 0 freezes the layer: its parameters stay exactly as they are (the gradients are still
+     * computed). Kept by {@link #copy()} and {@link #save(Path)}.
+     *
+     * @param scales one value per layer (see {@link #layerCount()}), each finite and in [0, 1]
+     * @throws IllegalArgumentException if the length or a value is out of range
+     */
+    public synchronized void setLearningRateScales(double... scales) {
+        if (scales == null || scales.length != net.getnLayers()) {
+            throw new IllegalArgumentException(
+                    "need one scale per layer (" + net.getnLayers() + "), got "
+                            + (scales == null ? "null" : Integer.toString(scales.length)));
+        }
+        for (int i = 0; i < scales.length; i++) {
+            if (!(scales[i] >= 0 && scales[i] <= 1)) {
+                throw new IllegalArgumentException("scales[" + i + "] must be in [0, 1], got " + scales[i]);
+            }
+        }
+        for (int i = 0; i < scales.length; i++) {
+            net.setLearningRate(i, scales[i] * spec.learningRate());
+            frozen[i] = scales[i] == 0.0;
+        }
+    }
+
+    /**
+     * One optimiser step. A learning rate of 0 does not leave Deeplearning4j's Adam step exactly 0
+     * (measured: parameters drift by about 1e-7 per step), so frozen layers are copied before the
+     * step and written back after it: frozen means bit-for-bit unchanged. Their gradients are still
+     * computed; a {@code FrozenLayer} network would skip them, but could not be unfrozen for a
+     * warm-up that ends.
+     */
+    private void fit(INDArray input, INDArray labels) {
+        INDArray[] saved = null;
+        for (int i = 0; i < frozen.length; i++) {
+            if (frozen[i]) {
+                if (saved == null) {
+                    saved = new INDArray[frozen.length];
+                }
+                saved[i] = net.getLayer(i).params().dup();
+            }
+        }
+        net.fit(input, labels);
+        if (saved != null) {
+            for (int i = 0; i < saved.length; i++) {
+                if (saved[i] != null) {
+                    net.getLayer(i).params().assign(saved[i]);
+                }
+            }
+        }
+    }
+
+    /** The current learning rate of each layer divided by {@code spec().learningRate()}. */
+    public synchronized double[] learningRateScales() {
+        double[] out = new double[net.getnLayers()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = net.getLearningRate(i) / spec.learningRate();
+        }
+        return out;
+    }
+
+    /**
+     * A copy of the parameters of one layer: the weights ({@code [fanIn x fanOut]}, column-major),
+     * then the {@code fanOut} biases. For tests and diagnostics; it copies.
+     *
+     * @param layer in {@code [0, layerCount())}
+     * @throws IllegalArgumentException if {@code layer} is out of range
+     */
+    public synchronized float[] layerParameters(int layer) {
+        if (layer < 0 || layer >= net.getnLayers()) {
+            throw new IllegalArgumentException(
+                    "layer must be in [0, " + net.getnLayers() + "), got " + layer);
+        }
+        return net.getLayer(layer).params().dup().data().asFloat();
     }
 
     /**
@@ -255,7 +494,7 @@ public final class Classifier {
      * the other. Use it to serve predictions from another thread, or as a frozen teacher.
      */
     public synchronized Classifier copy() {
-        return new Classifier(spec, net.clone(), version);
+        return new Classifier(spec, head, net.clone(), version);
     }
 
     /**
@@ -317,6 +556,7 @@ public final class Classifier {
         }
         MlpSpec spec;
         long version;
+        OutputHead head;
         try {
             if (!FORMAT.equals(meta.getProperty("format"))) {
                 throw new IOException(
@@ -339,6 +579,7 @@ public final class Classifier {
                             Double.parseDouble(meta.getProperty("dropoutKeep")),
                             Long.parseLong(meta.getProperty("seed")));
             version = Long.parseLong(meta.getProperty("version"));
+            head = OutputHead.valueOf(meta.getProperty("head", OutputHead.SOFTMAX.name()));
         } catch (RuntimeException e) {
             throw new IOException(file + ": malformed " + METADATA_ENTRY + ": " + e.getMessage(), e);
         }
@@ -348,12 +589,12 @@ public final class Classifier {
                     file + ": network has " + net.numParams() + " parameters but its spec " + spec
                             + " implies " + spec.parameterCount());
         }
-        return new Classifier(spec, net, version);
+        return new Classifier(spec, head, net, version);
     }
 
     @Override
     public String toString() {
-        return "Classifier[" + spec + ", version=" + version + ", parameters=" + parameterCount() + "]";
+        return "Classifier[" + spec + ", head=" + head + ", version=" + version + ", parameters=" + parameterCount() + "]";
     }
 
     /** The wrapped network, for tests and benchmarks in this package. */
@@ -378,6 +619,7 @@ public final class Classifier {
         meta.setProperty("learningRate", Double.toString(spec.learningRate()));
         meta.setProperty("dropoutKeep", Double.toString(spec.dropoutKeep()));
         meta.setProperty("seed", Long.toString(spec.seed()));
+        meta.setProperty("head", head.name());
         StringWriter out = new StringWriter();
         meta.store(out, "Mnemo classifier: spec and version (training steps taken)");
         return out.toString();
@@ -455,6 +697,61 @@ public final class Classifier {
         }
         target.data().asNioFloat().put(0, oneHot, 0, oneHot.length);
         return target;
+    }
+
+    /**
+     * Stages {@code [one-hot | soft targets]} rows, {@code 2C} wide; label -1 gives a zero hard part,
+     * and a class the mask excludes is written as -1 in the hard part (see {@link DistillationLoss}).
+     */
+    private INDArray stageTargets(int[] labels, float[][] soft, float[][] mask, INDArray reuse) {
+        int n = labels.length;
+        int classes = spec.classes();
+        int width = 2 * classes;
+        if (targetStage == null || targetStage.length != n * width) {
+            targetStage = new float[n * width];
+        } else {
+            Arrays.fill(targetStage, 0f);
+        }
+        for (int i = 0; i < n; i++) {
+            if (mask != null) {
+                for (int c = 0; c < classes; c++) {
+                    if (mask[i][c] == 0f) {
+                        targetStage[i * width + c] = -1f;
+                    }
+                }
+            }
+            if (labels[i] >= 0) {
+                targetStage[i * width + labels[i]] = 1f;
+            }
+            if (soft != null) {
+                System.arraycopy(soft[i], 0, targetStage, i * width + classes, classes);
+            }
+        }
+        if (!hostMemory) {
+            return Nd4j.create(targetStage, new long[] {n, width}, DataType.FLOAT);
+        }
+        INDArray target = reuse;
+        if (target == null || target.rows() != n || target.columns() != width) {
+            target = Nd4j.createUninitialized(DataType.FLOAT, n, width);
+        }
+        target.data().asNioFloat().put(0, targetStage, 0, targetStage.length);
+        return target;
+    }
+
+    private static void softmaxInPlace(float[] row) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : row) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        double[] e = new double[row.length];
+        for (int c = 0; c < row.length; c++) {
+            e[c] = Math.exp(row[c] - max);
+            sum += e[c];
+        }
+        for (int c = 0; c < row.length; c++) {
+            row[c] = (float) (e[c] / sum);
+        }
     }
 
     /** Reads a {@code [n][width]} float matrix into Java rows; bulk reads where the layout allows. */

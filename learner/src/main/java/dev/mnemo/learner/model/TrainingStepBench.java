@@ -420,6 +420,21 @@ public final class TrainingStepBench {
         return samples / ((now - start) / 1e9);
     }
 
+    /**
+     * The reference compute peak of this machine: {@code Nd4j.gemm} on preallocated float
+     * {@code 1024 x 1024} matrices, in floating-point operations per second, after a warm-up.
+     *
+     * @param warmupSeconds seconds of warm-up, not negative
+     * @param seconds measured seconds, positive
+     */
+    public static double sgemmFlopsPerSecond(double warmupSeconds, double seconds) {
+        if (!(seconds > 0) || !(warmupSeconds >= 0)) {
+            throw new IllegalArgumentException(
+                    "seconds must be > 0 and warmupSeconds >= 0, got " + seconds + " and " + warmupSeconds);
+        }
+        return gemmFlopsPerSecond(warmupSeconds, seconds);
+    }
+
     private static double gemmFlopsPerSecond(double warmupSeconds, double seconds) {
         INDArray a = Nd4j.rand(DataType.FLOAT, GEMM_SIZE, GEMM_SIZE);
         INDArray b = Nd4j.rand(DataType.FLOAT, GEMM_SIZE, GEMM_SIZE);

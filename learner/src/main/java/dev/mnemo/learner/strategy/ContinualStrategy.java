@@ -1,0 +1,71 @@
+package dev.mnemo.learner.strategy;
+
+import dev.mnemo.learner.model.Classifier;
+import java.util.Optional;
+
+/**
+ * A continual-learning plug-in for {@link ContinualTrainer}: a few typed hooks, each with a no-op
+ * default, so that a strategy implements only what it changes.
+ *
+ * <p>The loop calls, per training step and for every strategy in its list:
+ * <ol>
+ *   <li>{@link #learningRateScales(int)}: per-layer learning-rate factors; the loop multiplies the
+ *       factors of all strategies, so the result does not depend on their order;</li>
+ *   <li>{@link #compose(Batch)}: the batch to train on, given the batch so far (the stream batch for
+ *       the first strategy); the only hook whose order matters, and only for the order of rows;</li>
+ *   <li>{@link #softTargets(Batch, float[][])}: soft targets for the composed batch, if any; at most
+ *       one strategy may supply them;</li>
+ *   <li>{@link #afterStep(Batch, Batch, StepResult)}: after the parameter update.</li>
+ * </ol>
+ * and {@link #taskBoundary(Classifier)} when the trainer is told that a task ended. Hooks return
+ * values and never write into the trainer, the model or a batch they are given; a strategy's own
+ * state is its own business. Strategies are not thread-safe; the trainer calls them from one
+ * thread.
+ *
+ * <pre>{@code
+ * ContinualTrainer trainer = new ContinualTrainer(model, new ClassIncremental(),
+ *         List.of(new Lwf(), new Replay(buffer, 128, 7L)));   // LwF + replay: a configuration
+ * }</pre>
+ */
+public interface ContinualStrategy {
+
+    /**
+     * Called by {@link ContinualTrainer#taskBoundary()} with the model as it is at the end of the
+     * task; a strategy that wants to keep it must {@link Classifier#copy()} it.
+     */
+    default void taskBoundary(Classifier model) {}
+
+    /**
+     * Per-layer learning-rate factors in {@code [0, 1]} (0 freezes a layer), or empty to leave the
+     * base rate.
+     *
+     * @param layers the model's {@link Classifier#layerCount()}
+     */
+    default Optional<double[]> learningRateScales(int layers) {
+        return Optional.empty();
+    }
+
+    /** The batch to train on, built from {@code batch}; return it unchanged to add nothing. */
+    default Batch compose(Batch batch) {
+        return batch;
+    }
+
+    /**
+     * Soft targets for every row of the composed {@code batch}, or empty.
+     *
+     * @param classMask the scenario's per-sample class mask ({@code [n][classes]} of 0/1), or null
+     *     when every class is allowed
+     */
+    default Optional<SoftTargets> softTargets(Batch batch, float[][] classMask) {
+        return Optional.empty();
+    }
+
+    /**
+     * Called after each {@link ContinualTrainer#step}, trained or not.
+     *
+     * @param stream the samples that came from the stream
+     * @param trained the composed batch
+     * @param result what the step did
+     */
+    default void afterStep(Batch stream, Batch trained, StepResult result) {}
+}

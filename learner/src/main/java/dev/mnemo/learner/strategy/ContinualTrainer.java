@@ -1,0 +1,231 @@
+package dev.mnemo.learner.strategy;
+
+import dev.mnemo.learner.model.Classifier;
+import dev.mnemo.learner.model.DistillationLoss;
+import dev.mnemo.learner.model.OutputHead;
+import dev.mnemo.learner.model.Predictions;
+import dev.mnemo.learner.model.TrainingBatch;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The fixed continual-learning training loop: one {@link #step} per incoming minibatch, one
+ * {@link #taskBoundary()} per task change, and a list of {@link ContinualStrategy} plug-ins that
+ * shape each step.
+ *
+ * <h2>The step</h2>
+ * <ol>
+ *   <li>Learning rates: the per-layer factors of all strategies are multiplied and applied to the
+ *       model (only when they change).</li>
+ *   <li>Batch: starting from the stream batch, each strategy's {@link ContinualStrategy#compose} in
+ *       list order (replay appends its rows here).</li>
+ *   <li>Class mask: the {@link Scenario} restricts each sample to its task's classes, or not.</li>
+ *   <li>Soft targets: from the one strategy that supplies them (LwF), if any.</li>
+ *   <li>One Adam step on {@link DistillationLoss}: plain cross-entropy without soft targets,
+ *       {@code (1 - lambda) CE + lambda T^2 CE_T} with them. Skipped when nothing in the batch
+ *       carries a loss (unlabelled samples and no teacher).</li>
+ *   <li>{@link ContinualStrategy#afterStep} of every strategy (replay stores the stream samples).</li>
+ * </ol>
+ * Strategies compose by configuration: LwF with replay is {@code List.of(new Lwf(), new
+ * Replay(...))}, not a new class.
+ *
+ * <h2>Model</h2>
+ * The model must have the {@link OutputHead#LOGITS} head: an identity output layer trained with
+ * {@link DistillationLoss}, whose distillation weight is 0 on steps without soft targets, so that
+ * such a step is exactly softmax cross-entropy. {@link Classifier#predict} applies the softmax, so
+ * the trained model serves predictions like the {@link OutputHead#SOFTMAX} one.
+ *
+ * <h2>Threads</h2>
+ * Not thread-safe: call it from one thread (the learner loop). Serve predictions from a
+ * {@link Classifier#copy()}.
+ *
+ * <pre>{@code
+ * Classifier model = Classifier.create(MlpSpec.defaults(784, 10), OutputHead.LOGITS);
+ * ContinualTrainer trainer = new ContinualTrainer(model, new ClassIncremental(),
+ *         List.of(new Lwf(), new Replay(buffer, 128, 7L)));
+ * trainer.step(Batch.labelled(x, y, 0));      // per minibatch from the stream
+ * trainer.taskBoundary();                     // on a confirmed drift or a task tag change
+ * }</pre>
+ *
+ * <h2>References</h2>
+ * <ul>
+ *   <li>G. M. van de Ven and A. S. Tolias, "Three scenarios for continual learning",
+ *       arXiv:1904.07734, 2019.</li>
+ *   <li>Z. Li and D. Hoiem, "Learning without Forgetting", ECCV 2016; IEEE TPAMI 40(12), 2018.</li>
+ *   <li>A. Chaudhry et al., "On Tiny Episodic Memories in Continual Learning", arXiv:1902.10486,
+ *       2019.</li>
+ * </ul>
+ */
+public final class ContinualTrainer {
+
+    private final Classifier model;
+    private final Scenario scenario;
+    private final List<ContinualStrategy> strategies;
+    private double[] appliedScales;
+    private int tasksEnded;
+
+    /**
+     * @param model the model to train, with the {@link OutputHead#LOGITS} head; the trainer trains it
+     *     in place
+     * @param scenario how tasks restrict the classes
+     * @param strategies plug-ins, in the order their {@link ContinualStrategy#compose} runs; may be empty
+     *     (plain fine-tuning at the base rate)
+     * @throws IllegalArgumentException if an argument is null or the model has the softmax head
+     */
+    public ContinualTrainer(Classifier model, Scenario scenario, List<ContinualStrategy> strategies) {
+        if (model == null || scenario == null || strategies == null
+                || strategies.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("model, scenario and strategies (and each strategy) must be non-null");
+        }
+        if (model.head() != OutputHead.LOGITS) {
+            throw new IllegalArgumentException(
+                    "the model must have the LOGITS head (Classifier.create(spec, OutputHead.LOGITS)), got "
+                            + model.head());
+        }
+        this.model = model;
+        this.scenario = scenario;
+        this.strategies = List.copyOf(strategies);
+        this.appliedScales = model.learningRateScales();
+    }
+
+    /** The model being trained (not a copy). */
+    public Classifier model() {
+        return model;
+    }
+
+    /** The scenario. */
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    /** The strategies, in order. */
+    public List<ContinualStrategy> strategies() {
+        return strategies;
+    }
+
+    /** Number of {@link #taskBoundary()} calls so far. */
+    public int tasksEnded() {
+        return tasksEnded;
+    }
+
+    /**
+     * Ends the current task: every strategy sees the model as it is now (LwF takes its teacher).
+     */
+    public void taskBoundary() {
+        for (ContinualStrategy s : strategies) {
+            s.taskBoundary(model);
+        }
+        tasksEnded++;
+    }
+
+    /**
+     * One training step on a labelled stream minibatch.
+     *
+     * @throws IllegalArgumentException if the batch is empty or does not fit the model
+     * @throws IllegalStateException if more than one strategy supplies soft targets
+     */
+    public StepResult step(Batch labelled) {
+        return step(labelled, Batch.empty());
+    }
+
+    /**
+     * One training step on a stream minibatch of labelled and unlabelled samples; the unlabelled
+     * ones carry only the distillation term, when a strategy supplies soft targets.
+     *
+     * @throws IllegalArgumentException if both batches are empty or do not fit the model
+     * @throws IllegalStateException if more than one strategy supplies soft targets
+     */
+    public StepResult step(Batch labelled, Batch unlabelled) {
+        if (labelled == null || unlabelled == null) {
+            throw new IllegalArgumentException("batches must be non-null (use Batch.empty())");
+        }
+        Batch stream = labelled.concat(unlabelled);
+        if (stream.size() == 0) {
+            throw new IllegalArgumentException("the stream batch must hold at least one sample");
+        }
+        applyLearningRates();
+        Batch batch = stream;
+        for (ContinualStrategy s : strategies) {
+            batch = s.compose(batch);
+            if (batch == null) {
+                throw new IllegalStateException(s.getClass().getSimpleName() + ".compose returned null");
+            }
+        }
+        float[][] mask = scenario.classMask(batch.tasks(), model.spec().classes());
+        SoftTargets soft = null;
+        for (ContinualStrategy s : strategies) {
+            Optional<SoftTargets> t = s.softTargets(batch, mask);
+            if (t.isPresent()) {
+                if (soft != null) {
+                    throw new IllegalStateException(
+                            "more than one strategy supplies soft targets; configure one distillation strategy");
+                }
+                soft = t.get();
+                if (soft.probabilities().length != batch.size()) {
+                    throw new IllegalStateException(
+                            s.getClass().getSimpleName() + " gave " + soft.probabilities().length
+                                    + " soft-target rows for a batch of " + batch.size());
+                }
+            }
+        }
+        StepResult result;
+        if (soft == null && batch.labelledCount() == 0) {
+            result = new StepResult(false, Double.NaN, stream.size(), batch.size(), false, model.version());
+        } else {
+            TrainingBatch training =
+                    soft == null
+                            ? new TrainingBatch(
+                                    batch.features(), batch.labels(), null, mask,
+                                    DistillationLoss.DEFAULT_TEMPERATURE, 0.0)
+                            : new TrainingBatch(
+                                    batch.features(), batch.labels(), soft.probabilities(), mask,
+                                    soft.temperature(), soft.lambda());
+            double loss = model.train(training);
+            result = new StepResult(true, loss, stream.size(), batch.size(), soft != null, model.version());
+        }
+        for (ContinualStrategy s : strategies) {
+            s.afterStep(stream, batch, result);
+        }
+        return result;
+    }
+
+    /** Predictions for samples of the given tasks, as the scenario defines them. */
+    public Predictions predict(float[][] features, int[] tasks) {
+        return scenario.predict(model, features, tasks);
+    }
+
+    private void applyLearningRates() {
+        int layers = model.layerCount();
+        double[] scales = new double[layers];
+        Arrays.fill(scales, 1.0);
+        for (ContinualStrategy s : strategies) {
+            Optional<double[]> f = s.learningRateScales(layers);
+            if (f.isPresent()) {
+                double[] factors = f.get();
+                if (factors.length != layers) {
+                    throw new IllegalStateException(
+                            s.getClass().getSimpleName() + " gave " + factors.length + " learning-rate factors for "
+                                    + layers + " layers");
+                }
+                for (int i = 0; i < layers; i++) {
+                    scales[i] *= factors[i];
+                }
+            }
+        }
+        if (!Arrays.equals(scales, appliedScales)) {
+            model.setLearningRateScales(scales);
+            appliedScales = scales;
+        }
+    }
+
+    @Override
+    public String toString() {
+        List<String> names = new ArrayList<>();
+        for (ContinualStrategy s : strategies) {
+            names.add(s.toString());
+        }
+        return "ContinualTrainer[" + scenario + ", " + names + "]";
+    }
+}

@@ -1,0 +1,136 @@
+package dev.mnemo.learner.strategy;
+
+import dev.mnemo.learner.model.Classifier;
+import dev.mnemo.learner.model.DistillationLoss;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Optional;
+
+/**
+ * Learning without Forgetting: keep the outputs of the model from the last task boundary on the
+ * new data, by knowledge distillation.
+ *
+ * <h2>Method</h2>
+ * At each task boundary the current model is copied and frozen as the teacher, together with the
+ * set of classes it was trained on (the old tasks' outputs). On every later step the teacher's
+ * soft labels {@code q = softmax(z_teacher / T)} over those old classes are computed on the samples
+ * being trained on (the new data; with replay configured as well, also on the replayed rows), and
+ * the loss becomes {@code (1 - lambda) * CE(y, softmax(z)) + lambda * T^2 * CE(q, softmax(z / T))}
+ * ({@link DistillationLoss}, which holds the maths), the distillation softmax running over the old
+ * classes. This is the paper's rule that the old outputs keep their responses on new data while
+ * the new outputs are learnt from the labels, written for one shared output layer: distilling
+ * over every class would also hold the new classes' logits at the teacher's low values, against
+ * the labels. The scenario's class mask restricts the hard term only. Before the first boundary there is no teacher
+ * and the step is plain cross-entropy. Unlabelled samples carry the distillation term only. An
+ * optional warm-up trains only the output layer for the first {@code warmupSteps} steps after a
+ * boundary, as the paper does for its new-task head.
+ *
+ * <pre>{@code
+ * new Lwf();                       // T = 2, lambda = 0.5, no warm-up
+ * new Lwf(2.0, 0.5, 50);           // 50 head-only steps after each boundary
+ * }</pre>
+ *
+ * <h2>References</h2>
+ * <ul>
+ *   <li>Z. Li and D. Hoiem, "Learning without Forgetting", ECCV 2016; IEEE TPAMI 40(12),
+ *       2935-2947, 2018.</li>
+ *   <li>G. Hinton, O. Vinyals and J. Dean, "Distilling the Knowledge in a Neural Network",
+ *       arXiv:1503.02531, 2015.</li>
+ * </ul>
+ */
+public final class Lwf implements ContinualStrategy {
+
+    private final double temperature;
+    private final double lambda;
+    private final int warmupSteps;
+    private final BitSet seenClasses = new BitSet();
+    private Classifier teacher;
+    private float[] teacherClasses;
+    private int warmupLeft;
+
+    /** {@code T = 2}, {@code lambda = 0.5}, no warm-up. */
+    public Lwf() {
+        this(DistillationLoss.DEFAULT_TEMPERATURE, DistillationLoss.DEFAULT_LAMBDA, 0);
+    }
+
+    /**
+     * @param temperature {@code T}, finite and {@code > 0}
+     * @param lambda weight of the distillation term, in {@code [0, 1]}
+     * @param warmupSteps head-only steps after each boundary, at least 0
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public Lwf(double temperature, double lambda, int warmupSteps) {
+        if (!(temperature > 0) || !Double.isFinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be finite and > 0, got " + temperature);
+        }
+        if (!(lambda >= 0 && lambda <= 1)) {
+            throw new IllegalArgumentException("lambda must be in [0, 1], got " + lambda);
+        }
+        if (warmupSteps < 0) {
+            throw new IllegalArgumentException("warmupSteps must be >= 0, got " + warmupSteps);
+        }
+        this.temperature = temperature;
+        this.lambda = lambda;
+        this.warmupSteps = warmupSteps;
+    }
+
+    /** Whether a teacher has been taken (a task boundary has passed). */
+    public boolean hasTeacher() {
+        return teacher != null;
+    }
+
+    @Override
+    public void taskBoundary(Classifier model) {
+        teacher = model.copy();
+        int classes = model.spec().classes();
+        teacherClasses = new float[classes];
+        for (int c = seenClasses.nextSetBit(0); c >= 0 && c < classes; c = seenClasses.nextSetBit(c + 1)) {
+            teacherClasses[c] = 1f;
+        }
+        if (seenClasses.isEmpty()) {
+            // Nothing was learnt before this boundary: the teacher's outputs carry no knowledge.
+            teacher = null;
+        }
+        warmupLeft = warmupSteps;
+    }
+
+    @Override
+    public Optional<double[]> learningRateScales(int layers) {
+        if (warmupLeft == 0) {
+            return Optional.empty();
+        }
+        double[] headOnly = new double[layers];
+        headOnly[layers - 1] = 1.0;
+        return Optional.of(headOnly);
+    }
+
+    @Override
+    public Optional<SoftTargets> softTargets(Batch batch, float[][] classMask) {
+        if (teacher == null) {
+            return Optional.empty();
+        }
+        float[][] mask = new float[batch.size()][];
+        Arrays.fill(mask, teacherClasses);
+        float[][] q = DistillationLoss.softTargets(teacher.logits(batch.features()), temperature, mask);
+        return Optional.of(new SoftTargets(q, temperature, lambda));
+    }
+
+    @Override
+    public void afterStep(Batch stream, Batch trained, StepResult result) {
+        if (result.trained()) {
+            for (int label : trained.labels()) {
+                if (label != Batch.UNLABELLED) {
+                    seenClasses.set(label);
+                }
+            }
+        }
+        if (warmupLeft > 0 && result.trained()) {
+            warmupLeft--;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Lwf[T=" + temperature + ", lambda=" + lambda + ", warmupSteps=" + warmupSteps + "]";
+    }
+}

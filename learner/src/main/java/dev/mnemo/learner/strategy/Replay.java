@@ -1,0 +1,78 @@
+package dev.mnemo.learner.strategy;
+
+import dev.mnemo.replay.ReplayBatch;
+import dev.mnemo.replay.ReplayBuffer;
+import java.util.SplittableRandom;
+
+/**
+ * Experience replay: every training step also rehearses a batch of stored past samples.
+ *
+ * <h2>Method</h2>
+ * Before a step, up to {@code replaySize} samples drawn from the buffer are appended to the stream
+ * batch; after the step, the labelled stream samples are offered to the buffer, whose policy
+ * (reservoir, class-balanced, ...) decides what it keeps. The policy lives in the
+ * {@link ReplayBuffer}, not here. Draws use a {@link SplittableRandom} seeded at construction, so a
+ * run is reproducible.
+ *
+ * <pre>{@code
+ * new Replay(new ReservoirBuffer(SampleFormat.uint8(784), 10_000, 42L), 128, 7L);  // + up to 128 replayed
+ * }</pre>
+ *
+ * <h2>References</h2>
+ * <ul>
+ *   <li>A. Chaudhry, M. Rohrbach, M. Elhoseiny, T. Ajanthan, P. K. Dokania, P. H. S. Torr and
+ *       M. Ranzato, "On Tiny Episodic Memories in Continual Learning", arXiv:1902.10486, 2019.</li>
+ * </ul>
+ */
+public final class Replay implements ContinualStrategy {
+
+    private final ReplayBuffer buffer;
+    private final int replaySize;
+    private final SplittableRandom random;
+
+    /**
+     * @param buffer the memory; this strategy adds to it and samples from it
+     * @param replaySize replayed samples per step, at least 1
+     * @param seed seed of the draws
+     * @throws IllegalArgumentException if {@code buffer} is null or {@code replaySize < 1}
+     */
+    public Replay(ReplayBuffer buffer, int replaySize, long seed) {
+        if (buffer == null) {
+            throw new IllegalArgumentException("buffer must be non-null");
+        }
+        if (replaySize < 1) {
+            throw new IllegalArgumentException("replaySize must be >= 1, got " + replaySize);
+        }
+        this.buffer = buffer;
+        this.replaySize = replaySize;
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** The buffer. */
+    public ReplayBuffer buffer() {
+        return buffer;
+    }
+
+    @Override
+    public Batch compose(Batch batch) {
+        if (buffer.size() == 0) {
+            return batch;
+        }
+        ReplayBatch drawn = buffer.sample(replaySize, random);
+        return batch.concat(new Batch(drawn.features(), drawn.labels(), drawn.tasks()));
+    }
+
+    @Override
+    public void afterStep(Batch stream, Batch trained, StepResult result) {
+        for (int i = 0; i < stream.size(); i++) {
+            if (stream.labels()[i] != Batch.UNLABELLED) {
+                buffer.add(stream.features()[i], stream.labels()[i], stream.tasks()[i]);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Replay[replaySize=" + replaySize + ", capacity=" + buffer.capacity() + "]";
+    }
+}

@@ -1,0 +1,205 @@
+package dev.mnemo.learner.strategy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mnemo.learner.model.Classifier;
+import dev.mnemo.learner.model.MlpSpec;
+import dev.mnemo.learner.model.OutputHead;
+import dev.mnemo.replay.ReservoirBuffer;
+import dev.mnemo.replay.storage.SampleFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The loop and the composition of plug-ins. */
+class ContinualTrainerTest {
+
+    private static final MlpSpec SPEC = new MlpSpec(8, List.of(16, 16), 4, 1e-2, 1.0, 5L);
+
+    /** Records what the loop hands to the hooks, and supplies nothing. */
+    static final class Recorder implements ContinualStrategy {
+        final List<Integer> composedSizes = new ArrayList<>();
+        final List<Integer> softTargetSizes = new ArrayList<>();
+        final List<StepResult> results = new ArrayList<>();
+        int boundaries;
+
+        @Override
+        public void taskBoundary(Classifier model) {
+            boundaries++;
+        }
+
+        @Override
+        public Batch compose(Batch batch) {
+            composedSizes.add(batch.size());
+            return batch;
+        }
+
+        @Override
+        public Optional<SoftTargets> softTargets(Batch batch, float[][] classMask) {
+            softTargetSizes.add(batch.size());
+            return Optional.empty();
+        }
+
+        @Override
+        public void afterStep(Batch stream, Batch trained, StepResult result) {
+            results.add(result);
+        }
+    }
+
+    @Test
+    void lwfPlusReplayRunsBothHooks() {
+        Classifier model = Classifier.create(SPEC, OutputHead.LOGITS);
+        ListBuffer buffer = new ListBuffer(64, new SplittableRandom(1L));
+        Lwf lwf = new Lwf();
+        Recorder recorder = new Recorder();
+        ContinualTrainer trainer =
+                new ContinualTrainer(
+                        model, new ClassIncremental(), List.of(lwf, new Replay(buffer, 16, 2L), recorder));
+
+        StepResult first = trainer.step(Synthetic.blobs(16, 8, new int[] {0, 1}, 0, 3L));
+        assertThat(first.trained()).isTrue();
+        assertThat(first.distilled()).as("no teacher before the first boundary").isFalse();
+        assertThat(first.trainedSize()).as("empty buffer: nothing to replay").isEqualTo(16);
+        assertThat(buffer.size()).as("stream samples stored after the step").isEqualTo(16);
+
+        trainer.taskBoundary();
+        assertThat(lwf.hasTeacher()).isTrue();
+        assertThat(recorder.boundaries).isEqualTo(1);
+        StepResult second = trainer.step(Synthetic.blobs(16, 8, new int[] {2, 3}, 1, 4L));
+        assertThat(second.distilled()).isTrue();
+        assertThat(second.streamSize()).isEqualTo(16);
+        assertThat(second.trainedSize()).isEqualTo(32);
+        assertThat(recorder.composedSizes).containsExactly(16, 32);
+        assertThat(recorder.softTargetSizes).as("teacher sees stream + replay rows").containsExactly(16, 32);
+        assertThat(buffer.size()).isEqualTo(32);
+        assertThat(recorder.results).containsExactly(first, second);
+        assertThat(model.version()).isEqualTo(2L);
+        assertThat(trainer.tasksEnded()).isEqualTo(1);
+    }
+
+    @Test
+    void composesWithTheReplayStoresReservoirBuffer() {
+        Classifier model = Classifier.create(SPEC, OutputHead.LOGITS);
+        ReservoirBuffer buffer = new ReservoirBuffer(SampleFormat.float32(8), 20, 1L);
+        ContinualTrainer trainer =
+                new ContinualTrainer(model, new ClassIncremental(), List.of(new Lwf(), new Replay(buffer, 8, 2L)));
+        for (int s = 0; s < 4; s++) {
+            trainer.step(Synthetic.blobs(8, 8, new int[] {0, 1}, 0, s));
+        }
+        trainer.taskBoundary();
+        StepResult result = trainer.step(Synthetic.blobs(8, 8, new int[] {2, 3}, 1, 9L));
+        assertThat(buffer.size()).isEqualTo(20);
+        assertThat(result.trainedSize()).isEqualTo(16);
+        assertThat(result.distilled()).isTrue();
+    }
+
+    @Test
+    void beforeTheFirstBoundaryLwfIsPlainCrossEntropy() {
+        Classifier plain = Classifier.create(SPEC, OutputHead.LOGITS);
+        Classifier withLwf = Classifier.create(SPEC, OutputHead.LOGITS);
+        ContinualTrainer a = new ContinualTrainer(plain, new ClassIncremental(), List.of());
+        ContinualTrainer b = new ContinualTrainer(withLwf, new ClassIncremental(), List.of(new Lwf()));
+        for (int s = 0; s < 5; s++) {
+            Batch batch = Synthetic.blobs(12, 8, new int[] {0, 1, 2}, 0, s);
+            a.step(batch);
+            b.step(batch);
+        }
+        float[][] x = Synthetic.blobs(6, 8, new int[] {0, 1, 2, 3}, 0, 77L).features();
+        assertThat(withLwf.logits(x)).isDeepEqualTo(plain.logits(x));
+    }
+
+    @Test
+    void theLogitsHeadTrainsLikeTheSoftmaxHead() {
+        Classifier softmax = Classifier.create(SPEC);
+        Classifier logits = Classifier.create(SPEC, OutputHead.LOGITS);
+        for (int s = 0; s < 5; s++) {
+            Batch batch = Synthetic.blobs(12, 8, new int[] {0, 1, 2, 3}, 0, s);
+            softmax.train(batch.features(), batch.labels());
+            logits.train(batch.features(), batch.labels());
+        }
+        float[][] x = Synthetic.blobs(6, 8, new int[] {0, 1, 2, 3}, 0, 77L).features();
+        float[][] p = softmax.predict(x).probabilities();
+        float[][] q = logits.predict(x).probabilities();
+        for (int i = 0; i < x.length; i++) {
+            for (int c = 0; c < 4; c++) {
+                assertThat((double) q[i][c]).isCloseTo(p[i][c], org.assertj.core.api.Assertions.within(1e-4));
+            }
+        }
+    }
+
+    @Test
+    void unlabelledSamplesTrainOnlyWithATeacher() {
+        Classifier model = Classifier.create(SPEC, OutputHead.LOGITS);
+        ContinualTrainer trainer = new ContinualTrainer(model, new ClassIncremental(), List.of(new Lwf()));
+        float[][] u = Synthetic.blobs(8, 8, new int[] {0}, 0, 1L).features();
+        StepResult skipped = trainer.step(Batch.empty(), Batch.unlabelled(u, 0));
+        assertThat(skipped.trained()).isFalse();
+        assertThat(model.version()).isZero();
+
+        trainer.step(Synthetic.blobs(8, 8, new int[] {0, 1}, 0, 2L));
+        trainer.taskBoundary();
+        StepResult distilled = trainer.step(Batch.empty(), Batch.unlabelled(u, 1));
+        assertThat(distilled.trained()).isTrue();
+        assertThat(distilled.distilled()).isTrue();
+        assertThat(model.version()).isEqualTo(2L);
+    }
+
+    @Test
+    void lwfWarmUpTrainsOnlyTheHead() {
+        Classifier model = Classifier.create(SPEC, OutputHead.LOGITS);
+        ContinualTrainer trainer = new ContinualTrainer(model, new ClassIncremental(), List.of(new Lwf(2.0, 0.5, 2)));
+        trainer.step(Synthetic.blobs(8, 8, new int[] {0, 1}, 0, 1L));
+        trainer.taskBoundary();
+        float[] hidden0 = model.layerParameters(0);
+        float[] head = model.layerParameters(2);
+        trainer.step(Synthetic.blobs(8, 8, new int[] {2, 3}, 1, 2L));
+        trainer.step(Synthetic.blobs(8, 8, new int[] {2, 3}, 1, 3L));
+        assertThat(model.layerParameters(0)).isEqualTo(hidden0);
+        assertThat(model.layerParameters(2)).isNotEqualTo(head);
+        assertThat(model.learningRateScales()).containsExactly(0.0, 0.0, 1.0);
+        trainer.step(Synthetic.blobs(8, 8, new int[] {2, 3}, 1, 4L));
+        assertThat(model.layerParameters(0)).isNotEqualTo(hidden0);
+        assertThat(model.learningRateScales()).containsExactly(1.0, 1.0, 1.0);
+    }
+
+    @Test
+    void twoDistillationStrategiesAreAConfigurationError() {
+        Classifier model = Classifier.create(SPEC, OutputHead.LOGITS);
+        ContinualTrainer trainer =
+                new ContinualTrainer(model, new ClassIncremental(), List.of(new Lwf(), new Lwf()));
+        trainer.step(Synthetic.blobs(8, 8, new int[] {0, 1}, 0, 1L));
+        trainer.taskBoundary();
+        assertThatThrownBy(() -> trainer.step(Synthetic.blobs(8, 8, new int[] {2, 3}, 1, 2L)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("more than one strategy supplies soft targets");
+    }
+
+    @Test
+    void needsTheLogitsHead() {
+        assertThatThrownBy(() -> new ContinualTrainer(Classifier.create(SPEC), new ClassIncremental(), List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("LOGITS");
+    }
+
+    @Test
+    void jointTrainingKeepsEverythingAndRehearsesIt() {
+        Classifier model = Classifier.create(SPEC, OutputHead.LOGITS);
+        JointTraining joint = new JointTraining(10, 3L);
+        ContinualTrainer trainer = new ContinualTrainer(model, new ClassIncremental(), List.of(joint));
+        assertThat(trainer.step(Synthetic.blobs(8, 8, new int[] {0, 1}, 0, 1L)).trainedSize()).isEqualTo(8);
+        assertThat(trainer.step(Synthetic.blobs(8, 8, new int[] {2, 3}, 1, 2L)).trainedSize()).isEqualTo(16);
+        assertThat(trainer.step(Synthetic.blobs(8, 8, new int[] {2, 3}, 1, 3L)).trainedSize()).isEqualTo(18);
+        assertThat(joint.size()).isEqualTo(24);
+        assertThat(joint.seen().labels()).startsWith(0, 1, 0, 1);
+    }
+
+    @Test
+    void batchChecksItsArguments() {
+        assertThatThrownBy(() -> new Batch(new float[2][], new int[1], new int[2])).hasMessageContaining("same length");
+        assertThatThrownBy(() -> Batch.labelled(new float[1][1], new int[] {-2}, 0)).hasMessageContaining("-1");
+        assertThat(Batch.unlabelled(new float[3][1], 2).labelledCount()).isZero();
+    }
+}
