@@ -13,6 +13,8 @@ import org.jboss.logging.Logger;
 
 import dev.mnemo.learner.model.Classifier;
 import dev.mnemo.learner.model.MlpSpec;
+import dev.mnemo.learner.strategy.ContinualTrainer;
+import dev.mnemo.learner.strategy.StrategySpec;
 import dev.mnemo.learner.stream.DeadLetterCounter;
 import dev.mnemo.learner.stream.LearnerLoop;
 import dev.mnemo.learner.stream.LearnerLoopConfig;
@@ -57,18 +59,22 @@ public class LearnerService {
             return;
         }
         MlpSpec spec = modelSpec();
-        Classifier model = Classifier.create(spec);
+        var s = config.strategy();
+        StrategySpec strategy = new StrategySpec(s.name(), s.replaySize(), s.bufferCapacity(), s.bufferPolicy(),
+                s.bufferUint8(), s.temperature(), s.lambda(), s.seed());
+        ContinualTrainer trainer = strategy.trainer(spec);
+        Classifier model = trainer.model();
         LearnerLoopConfig loopConfig = new LearnerLoopConfig(topics, config.learner().groupId(), config.model().name(),
                 config.learner().maxPollRecords(), config.learner().trainBatchSize(),
                 config.learner().accuracyWindow(), config.learner().pollTimeout(),
                 config.learner().servingRefresh(), config.learner().lagInterval(),
-                config.learner().pendingPredictions());
-        loop = new LearnerLoop(loopConfig, model, kafka, Clock.systemUTC());
+                config.learner().pendingPredictions(), s.taskBoundariesFromTags());
+        loop = new LearnerLoop(loopConfig, trainer, kafka, Clock.systemUTC());
         deadLetters = new DeadLetterCounter(topics.samplesDlq(), kafka);
         loopThread = new Thread(this::prepareAndRun, "mnemo-learner");
         loopThread.start();
-        LOG.infof("Learner started: model %s %d-%s-%d (%d parameters), bootstrap %s, topics prefix '%s'",
-                config.model().name(), spec.inputs(), spec.hidden(), spec.classes(), model.parameterCount(),
+        LOG.infof("Learner started: model %s %d-%s-%d (%d parameters), strategy %s, bootstrap %s, topics prefix '%s'",
+                config.model().name(), spec.inputs(), spec.hidden(), spec.classes(), model.parameterCount(), trainer,
                 kafka.get("bootstrap.servers"), topics.prefix());
     }
 

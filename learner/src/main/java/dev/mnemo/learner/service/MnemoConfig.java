@@ -22,6 +22,47 @@ public interface MnemoConfig {
     /** The consume-predict-train loop. */
     LearnerConfig learner();
 
+    /** The continual-learning strategy. */
+    StrategyConfig strategy();
+
+    interface StrategyConfig {
+        /** fine-tune, lwf, replay or lwf+replay. */
+        @WithDefault("fine-tune")
+        String name();
+
+        /** Replayed samples appended to each training step. */
+        @WithDefault("64")
+        int replaySize();
+
+        /** Samples the replay buffer holds. */
+        @WithDefault("1000")
+        int bufferCapacity();
+
+        /** reservoir or class-balanced. */
+        @WithDefault("class-balanced")
+        String bufferPolicy();
+
+        /** Store replayed samples as uint8 (4x smaller; inputs must lie in [0, 1]) instead of float32. */
+        @WithDefault("false")
+        boolean bufferUint8();
+
+        /** LwF distillation temperature. */
+        @WithDefault("2.0")
+        double temperature();
+
+        /** LwF distillation weight. */
+        @WithDefault("0.5")
+        double lambda();
+
+        /** Seed of the buffer and of replay draws. */
+        @WithDefault("7")
+        long seed();
+
+        /** End a task for the strategy when labelled samples of a new task tag arrive. */
+        @WithDefault("true")
+        boolean taskBoundariesFromTags();
+    }
+
     interface TopicsConfig {
         /** Prefix of every topic name, so several installations can share a cluster. */
         @WithDefault("mnemo.")

@@ -25,6 +25,7 @@ public class StatusResource {
 
     /** The JSON document; NaN figures are written as null so every client can parse it. */
     public record StatusView(String state, String modelName, long modelVersion, List<Integer> layers,
+                             String strategy, long taskBoundaries,
                              long received, long predicted, long labelled, long unlabelled, long lateLabelled,
                              long lateUnmatched, long trained,
                              Map<String, Long> rejectedByLearner, Map<String, Long> deadLetters,
@@ -55,13 +56,14 @@ public class StatusResource {
                 "deadLetters", service.topics().samplesDlq());
         LearnerStatus s = service.status().orElse(null);
         if (s == null) {
-            return new StatusView("DISABLED", config.model().name(), 0, layers, 0, 0, 0, 0, 0, 0, 0, Map.of(), deadLetters,
+            return new StatusView("DISABLED", config.model().name(), 0, layers, config.strategy().name(), 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), deadLetters,
                     null, null, List.of(), 0, null, topics, null, null, null);
         }
         List<TaskView> tasks = s.tasks().stream()
                 .map(t -> new TaskView(t.task(), t.count(), finite(t.accuracy()), finite(t.windowAccuracy())))
                 .toList();
-        return new StatusView(s.state(), config.model().name(), s.modelVersion(), layers, s.received(), s.predicted(),
+        return new StatusView(s.state(), config.model().name(), s.modelVersion(), layers, config.strategy().name(),
+                s.taskBoundaries(), s.received(), s.predicted(),
                 s.labelled(), s.unlabelled(), s.lateLabelled(), s.lateUnmatched(), s.trainedSamples(), s.rejected(), deadLetters, finite(s.accuracy()),
                 finite(s.windowAccuracy()), tasks, s.samplesPerSecond(), s.lag() < 0 ? null : s.lag(), topics,
                 s.startedAt(), s.updatedAt(), s.error() == null ? service.startupError() : s.error());

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
 
 import dev.mnemo.learner.model.Classifier;
 import dev.mnemo.learner.model.Predictions;
+import dev.mnemo.learner.strategy.Batch;
+import dev.mnemo.learner.strategy.ContinualTrainer;
+import dev.mnemo.learner.strategy.Lwf;
 import dev.mnemo.schemas.DeadLetters;
 import dev.mnemo.schemas.RecordHeaders;
 import dev.mnemo.schemas.serde.MnemoSerdes;
@@ -65,8 +68,8 @@ import dev.mnemo.schemas.v1.Sample;
  *
  * <pre>{@code
  * LearnerLoop loop = new LearnerLoop(LearnerLoopConfig.defaults(Topics.defaults()),
- *         Classifier.create(MlpSpec.defaults(784, 10)), Map.of("bootstrap.servers", "localhost:9092"),
- *         Clock.systemUTC());
+ *         StrategySpec.parse("lwf+replay").trainer(MlpSpec.defaults(784, 10)),
+ *         Map.of("bootstrap.servers", "localhost:9092"), Clock.systemUTC());
  * new Thread(loop, "mnemo-learner").start();
  * }</pre>
  *
@@ -78,7 +81,11 @@ public final class LearnerLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(LearnerLoop.class);
 
     private final LearnerLoopConfig config;
+    private final ContinualTrainer trainer;
     private final Classifier model;
+    private final boolean distils;
+    /** Index of each task tag, in order of first labelled appearance. */
+    private final Map<String, Integer> taskIndex = new HashMap<>();
     private final Map<String, Object> kafkaConfig;
     private final Clock clock;
     private final LearnerStats stats;
@@ -93,9 +100,11 @@ public final class LearnerLoop implements Runnable {
     private Instant lastServingRefresh = Instant.MIN;
     private Instant lastLagCheck = Instant.MIN;
 
-    public LearnerLoop(LearnerLoopConfig config, Classifier model, Map<String, Object> kafkaConfig, Clock clock) {
+    public LearnerLoop(LearnerLoopConfig config, ContinualTrainer trainer, Map<String, Object> kafkaConfig, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
-        this.model = Objects.requireNonNull(model, "model");
+        this.trainer = Objects.requireNonNull(trainer, "trainer");
+        this.model = trainer.model();
+        this.distils = trainer.strategies().stream().anyMatch(s -> s instanceof Lwf);
         this.kafkaConfig = Map.copyOf(Objects.requireNonNull(kafkaConfig, "kafkaConfig"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.stats = new LearnerStats(clock, config.accuracyWindow(), Duration.ofSeconds(2));
@@ -212,7 +221,12 @@ public final class LearnerLoop implements Runnable {
             x[i] = toArray(valid.get(i).getFeatures(), inputs);
         }
         long version = model.version();
-        Predictions predictions = model.predict(x);
+        int[] tasks = new int[x.length];
+        for (int i = 0; i < tasks.length; i++) {
+            String tag = valid.get(i).getTask() == null ? "none" : valid.get(i).getTask();
+            tasks[i] = taskIndex.getOrDefault(tag, 0);
+        }
+        Predictions predictions = trainer.predict(x, tasks);
         Instant now = clock.instant();
         int labelledCount = 0;
         for (int i = 0; i < x.length; i++) {
@@ -237,31 +251,61 @@ public final class LearnerLoop implements Runnable {
         train(valid, x, labelledCount);
     }
 
+    /**
+     * Trains on the batch in order, {@code trainBatchSize} labelled samples per step. Unlabelled
+     * samples ride along when a strategy distils (they carry the distillation term only). When task
+     * boundaries come from tags, the first labelled sample of a task tag not seen before ends the
+     * current task first, so LwF takes its teacher from the model as it was at the end of that task.
+     */
     private void train(List<Sample> valid, float[][] x, int labelledCount) {
-        if (labelledCount == 0) {
+        if (labelledCount == 0 && !distils) {
             return;
         }
-        float[][] lx = new float[labelledCount][];
-        int[] ly = new int[labelledCount];
-        int n = 0;
+        List<Integer> chunk = new ArrayList<>();
+        int chunkLabelled = 0;
         for (int i = 0; i < x.length; i++) {
-            Integer label = valid.get(i).getLabel();
-            if (label != null) {
-                lx[n] = x[i];
-                ly[n] = label;
-                n++;
+            Sample s = valid.get(i);
+            if (s.getLabel() == null && !distils) {
+                continue;
+            }
+            String tag = s.getTask() == null ? "none" : s.getTask();
+            if (s.getLabel() != null && config.taskBoundariesFromTags() && !taskIndex.containsKey(tag)
+                    && !taskIndex.isEmpty()) {
+                chunkLabelled = step(valid, x, chunk, chunkLabelled);
+                trainer.taskBoundary();
+                stats.taskBoundary();
+                LOG.info("Task boundary: first labelled sample of task '{}' (model version {})", tag, model.version());
+            }
+            if (s.getLabel() != null) {
+                taskIndex.putIfAbsent(tag, taskIndex.size());
+                chunkLabelled++;
+            }
+            chunk.add(i);
+            if (chunkLabelled >= config.trainBatchSize()) {
+                chunkLabelled = step(valid, x, chunk, chunkLabelled);
             }
         }
-        int step = config.trainBatchSize();
-        for (int from = 0; from < n; from += step) {
-            int to = Math.min(n, from + step);
-            if (from == 0 && to == n) {
-                model.train(lx, ly);
-            } else {
-                model.train(java.util.Arrays.copyOfRange(lx, from, to), java.util.Arrays.copyOfRange(ly, from, to));
-            }
+        step(valid, x, chunk, chunkLabelled);
+    }
+
+    /** One trainer step on the chunk (cleared afterwards); returns 0, the new labelled count. */
+    private int step(List<Sample> valid, float[][] x, List<Integer> chunk, int chunkLabelled) {
+        if (chunk.isEmpty()) {
+            return 0;
         }
-        stats.trained(n);
+        float[][] features = new float[chunk.size()][];
+        int[] labels = new int[chunk.size()];
+        int[] tasks = new int[chunk.size()];
+        for (int k = 0; k < chunk.size(); k++) {
+            Sample s = valid.get(chunk.get(k));
+            features[k] = x[chunk.get(k)];
+            labels[k] = s.getLabel() == null ? Batch.UNLABELLED : s.getLabel();
+            tasks[k] = taskIndex.getOrDefault(s.getTask() == null ? "none" : s.getTask(), 0);
+        }
+        trainer.step(new Batch(features, labels, tasks));
+        stats.trained(chunkLabelled);
+        chunk.clear();
+        return 0;
     }
 
     private Prediction prediction(Sample s, float[] probabilities, int predicted, long version, Instant now) {

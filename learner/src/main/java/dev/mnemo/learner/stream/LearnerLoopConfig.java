@@ -19,10 +19,13 @@ import dev.mnemo.schemas.Topics;
  * @param lagInterval      how often consumer lag is measured
  * @param pendingPredictions predictions of unlabelled samples remembered for scoring a late label,
  *                         at least 0; the oldest are forgotten first
+ * @param taskBoundariesFromTags end a task for the strategy when labelled samples of a new task tag
+ *                         arrive; false for streams without task labels
  */
 public record LearnerLoopConfig(Topics topics, String groupId, String modelName, int maxPollRecords,
                                 int trainBatchSize, int accuracyWindow, Duration pollTimeout,
-                                Duration servingRefresh, Duration lagInterval, int pendingPredictions) {
+                                Duration servingRefresh, Duration lagInterval, int pendingPredictions,
+                                boolean taskBoundariesFromTags) {
 
     public LearnerLoopConfig {
         Objects.requireNonNull(topics, "topics");
@@ -55,17 +58,17 @@ public record LearnerLoopConfig(Topics topics, String groupId, String modelName,
      */
     public static LearnerLoopConfig defaults(Topics topics) {
         return new LearnerLoopConfig(topics, "mnemo-learner", "default", 512, 64, 1000,
-                Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2), 100_000);
+                Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2), 100_000, true);
     }
 
     public LearnerLoopConfig withGroupId(String id) {
         return new LearnerLoopConfig(topics, id, modelName, maxPollRecords, trainBatchSize, accuracyWindow,
-                pollTimeout, servingRefresh, lagInterval, pendingPredictions);
+                pollTimeout, servingRefresh, lagInterval, pendingPredictions, taskBoundariesFromTags);
     }
 
     public LearnerLoopConfig withMaxPollRecords(int records) {
         return new LearnerLoopConfig(topics, groupId, modelName, records, trainBatchSize, accuracyWindow,
-                pollTimeout, servingRefresh, lagInterval, pendingPredictions);
+                pollTimeout, servingRefresh, lagInterval, pendingPredictions, taskBoundariesFromTags);
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -28,6 +28,7 @@ final class LearnerStats {
     private long trainedSamples;
     private long lateLabelled;
     private long lateUnmatched;
+    private long taskBoundaries;
     private long lag = -1;
 
     private Instant rateMark;
@@ -73,6 +74,10 @@ final class LearnerStats {
         taskAccuracy.update(task, correct);
     }
 
+    void taskBoundary() {
+        taskBoundaries++;
+    }
+
     void trained(int samples) {
         trainedSamples += samples;
     }
@@ -90,7 +95,7 @@ final class LearnerStats {
             predictedAtMark = predicted;
         }
         return new LearnerStatus(state, received, predicted, labelled, predicted - labelled,
-                lateLabelled, lateUnmatched, rejected,
+                lateLabelled, lateUnmatched, taskBoundaries, rejected,
                 trainedSamples, modelVersion, accuracy.accuracy(), accuracy.windowAccuracy(),
                 taskAccuracy.snapshot(), samplesPerSecond, lag, startedAt, now, error);
     }

@@ -22,6 +22,7 @@ import dev.mnemo.learner.eval.TaskAccuracy;
  *                          were predicted when they first arrived and are scored, not predicted again
  * @param lateUnmatched     late-labelled samples whose first prediction was no longer remembered (for
  *                          example after a restart); they are scored with the current model instead
+ * @param taskBoundaries    task boundaries the strategy was told of
  * @param rejected          records sent to the dead-letter topic by the learner, per reason
  * @param trainedSamples    labelled samples trained on
  * @param modelVersion      training steps taken by the model
@@ -35,7 +36,8 @@ import dev.mnemo.learner.eval.TaskAccuracy;
  * @param error             why the loop failed, or null
  */
 public record LearnerStatus(String state, long received, long predicted, long labelled, long unlabelled,
-                            long lateLabelled, long lateUnmatched, Map<String, Long> rejected, long trainedSamples, long modelVersion,
+                            long lateLabelled, long lateUnmatched, long taskBoundaries,
+                            Map<String, Long> rejected, long trainedSamples, long modelVersion,
                             double accuracy, double windowAccuracy, List<TaskAccuracy.TaskSnapshot> tasks,
                             double samplesPerSecond, long lag, Instant startedAt, Instant updatedAt,
                             String error) {
@@ -51,7 +53,7 @@ public record LearnerStatus(String state, long received, long predicted, long la
     }
 
     static LearnerStatus starting(Instant now) {
-        return new LearnerStatus("STARTING", 0, 0, 0, 0, 0, 0, Map.of(), 0, 0, Double.NaN, Double.NaN, List.of(),
+        return new LearnerStatus("STARTING", 0, 0, 0, 0, 0, 0, 0, Map.of(), 0, 0, Double.NaN, Double.NaN, List.of(),
                 0, -1, now, now, null);
     }
 }

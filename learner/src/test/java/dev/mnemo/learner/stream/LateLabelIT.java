@@ -26,6 +26,7 @@ import dev.mnemo.ingest.dataset.LabelledData;
 import dev.mnemo.ingest.dataset.StreamOrder;
 import dev.mnemo.learner.model.Classifier;
 import dev.mnemo.learner.model.MlpSpec;
+import dev.mnemo.learner.strategy.StrategySpec;
 import dev.mnemo.schemas.TopicAdmin;
 import dev.mnemo.schemas.Topics;
 import dev.mnemo.schemas.serde.MnemoSerdes;
@@ -51,7 +52,7 @@ class LateLabelIT {
         IngestConfig ingestConfig = IngestConfig.defaults().withTopics(topics).withFeatures(64)
                 .withApplicationId("late-" + topics.prefix().replace('.', '-'));
         LearnerLoop loop = new LearnerLoop(LearnerLoopConfig.defaults(topics).withGroupId("late-" + topics.prefix()),
-                Classifier.create(MlpSpec.defaults(64, 10)), kafka.clientConfig(), Clock.systemUTC());
+                StrategySpec.parse("fine-tune").trainer(MlpSpec.defaults(64, 10)), kafka.clientConfig(), Clock.systemUTC());
         Thread thread = new Thread(loop, "late-learner");
         try (IngestService ingest = IngestService.start(ingestConfig, kafka.clientConfig(),
                 Files.createTempDirectory("late-ingest"))) {

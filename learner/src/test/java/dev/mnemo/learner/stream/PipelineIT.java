@@ -36,6 +36,7 @@ import dev.mnemo.ingest.demo.BadRecords;
 import dev.mnemo.learner.eval.ClassificationMetrics;
 import dev.mnemo.learner.model.Classifier;
 import dev.mnemo.learner.model.MlpSpec;
+import dev.mnemo.learner.strategy.StrategySpec;
 import dev.mnemo.schemas.DeadLetters;
 import dev.mnemo.schemas.TopicAdmin;
 import dev.mnemo.schemas.Topics;
@@ -66,7 +67,7 @@ class PipelineIT {
                 "it-ingest-" + topics.prefix().replace('.', '-')), kafka.clientConfig(), state);
         assertThat(ingest.awaitRunning(Duration.ofSeconds(60))).as("ingest running").isTrue();
         loop = new LearnerLoop(LearnerLoopConfig.defaults(topics).withGroupId("it-learner-" + topics.prefix()),
-                Classifier.create(MlpSpec.defaults(784, 10)), kafka.clientConfig(), Clock.systemUTC());
+                StrategySpec.parse("fine-tune").trainer(MlpSpec.defaults(784, 10)), kafka.clientConfig(), Clock.systemUTC());
         loopThread = new Thread(loop, "it-learner");
         loopThread.start();
     }

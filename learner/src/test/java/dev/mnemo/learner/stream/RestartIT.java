@@ -21,6 +21,7 @@ import dev.mnemo.ingest.dataset.Datasets;
 import dev.mnemo.ingest.dataset.LabelledData;
 import dev.mnemo.learner.model.Classifier;
 import dev.mnemo.learner.model.MlpSpec;
+import dev.mnemo.learner.strategy.StrategySpec;
 import dev.mnemo.schemas.TopicAdmin;
 import dev.mnemo.schemas.Topics;
 import dev.mnemo.schemas.serde.MnemoSerdes;
@@ -52,7 +53,7 @@ class RestartIT {
         LearnerLoopConfig base = LearnerLoopConfig.defaults(topics).withGroupId("restart-" + topics.prefix());
         LearnerLoopConfig config = base.withMaxPollRecords(BATCH);
 
-        LearnerLoop first = new LearnerLoop(config, Classifier.create(MlpSpec.defaults(64, 10)), kafka.clientConfig(),
+        LearnerLoop first = new LearnerLoop(config, StrategySpec.parse("fine-tune").trainer(MlpSpec.defaults(64, 10)), kafka.clientConfig(),
                 Clock.systemUTC());
         Thread t1 = new Thread(first, "first");
         t1.start();
@@ -64,7 +65,7 @@ class RestartIT {
         long firstPredicted = first.status().predicted();
         assertThat(firstPredicted).as("the first learner stopped mid-stream").isLessThan(SAMPLES);
 
-        LearnerLoop second = new LearnerLoop(config, Classifier.create(MlpSpec.defaults(64, 10)), kafka.clientConfig(),
+        LearnerLoop second = new LearnerLoop(config, StrategySpec.parse("fine-tune").trainer(MlpSpec.defaults(64, 10)), kafka.clientConfig(),
                 Clock.systemUTC());
         Thread t2 = new Thread(second, "second");
         t2.start();

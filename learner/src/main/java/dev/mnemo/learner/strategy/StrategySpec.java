@@ -1,0 +1,105 @@
+package dev.mnemo.learner.strategy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.mnemo.learner.model.Classifier;
+import dev.mnemo.learner.model.MlpSpec;
+import dev.mnemo.learner.model.OutputHead;
+import dev.mnemo.replay.ClassBalancedBuffer;
+import dev.mnemo.replay.ReplayBuffer;
+import dev.mnemo.replay.ReservoirBuffer;
+import dev.mnemo.replay.storage.SampleFormat;
+
+/**
+ * A continual-learning configuration by name, as the service, the demo and benchmarks choose it:
+ * {@code fine-tune}, {@code lwf}, {@code replay} or {@code lwf+replay}.
+ *
+ * <pre>{@code
+ * StrategySpec spec = StrategySpec.parse("lwf+replay").withBuffer(1000, "class-balanced");
+ * ContinualTrainer trainer = spec.trainer(MlpSpec.defaults(784, 10));
+ * }</pre>
+ *
+ * @param name            the strategy: fine-tune, lwf, replay or lwf+replay
+ * @param replaySize      replayed samples per training step, at least 1
+ * @param bufferCapacity  samples the replay buffer holds, at least 1
+ * @param bufferPolicy    reservoir or class-balanced
+ * @param uint8Buffer     store replayed samples as uint8 (inputs must lie in [0, 1]) instead of float32
+ * @param temperature     LwF distillation temperature, above 0
+ * @param lambda          LwF distillation weight, in [0, 1]
+ * @param seed            seed of the buffer and of replay draws
+ */
+public record StrategySpec(String name, int replaySize, int bufferCapacity, String bufferPolicy, boolean uint8Buffer,
+                           double temperature, double lambda, long seed) {
+
+    /** The names {@link #parse} accepts. */
+    public static final List<String> NAMES = List.of("fine-tune", "lwf", "replay", "lwf+replay");
+    /** The buffer policies. */
+    public static final List<String> POLICIES = List.of("reservoir", "class-balanced");
+
+    public StrategySpec {
+        name = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("strategy must be one of " + NAMES + ", got '" + name + "'");
+        }
+        if (!POLICIES.contains(bufferPolicy)) {
+            throw new IllegalArgumentException("buffer policy must be one of " + POLICIES + ", got '" + bufferPolicy + "'");
+        }
+        if (replaySize < 1) {
+            throw new IllegalArgumentException("replaySize must be >= 1, got " + replaySize);
+        }
+        if (bufferCapacity < 1) {
+            throw new IllegalArgumentException("bufferCapacity must be >= 1, got " + bufferCapacity);
+        }
+        if (!(temperature > 0) || !(lambda >= 0 && lambda <= 1)) {
+            throw new IllegalArgumentException("temperature must be > 0 and lambda in [0, 1], got "
+                    + temperature + " and " + lambda);
+        }
+    }
+
+    /** The named strategy with defaults: replay 64 per step, a class-balanced float32 buffer of 1000, T 2, lambda 0.5. */
+    public static StrategySpec parse(String name) {
+        return new StrategySpec(name, 64, 1000, "class-balanced", false, 2.0, 0.5, 7L);
+    }
+
+    public StrategySpec withBuffer(int capacity, String policy) {
+        return new StrategySpec(name, replaySize, capacity, policy, uint8Buffer, temperature, lambda, seed);
+    }
+
+    public StrategySpec withReplaySize(int size) {
+        return new StrategySpec(name, size, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed);
+    }
+
+    public StrategySpec withDistillation(double newTemperature, double newLambda) {
+        return new StrategySpec(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, newTemperature, newLambda, seed);
+    }
+
+    public boolean usesReplay() {
+        return name.endsWith("replay");
+    }
+
+    public boolean usesLwf() {
+        return name.startsWith("lwf");
+    }
+
+    /** A new model (logits head) and a class-incremental trainer running this configuration. */
+    public ContinualTrainer trainer(MlpSpec model) {
+        Classifier classifier = Classifier.create(model, OutputHead.LOGITS);
+        List<ContinualStrategy> plugins = new ArrayList<>();
+        if (usesLwf()) {
+            plugins.add(new Lwf(temperature, lambda, 0));
+        }
+        if (usesReplay()) {
+            plugins.add(new Replay(buffer(model.inputs()), replaySize, seed));
+        }
+        return new ContinualTrainer(classifier, new ClassIncremental(), plugins);
+    }
+
+    private ReplayBuffer buffer(int inputs) {
+        SampleFormat format = uint8Buffer ? SampleFormat.uint8(inputs) : SampleFormat.float32(inputs);
+        return "reservoir".equals(bufferPolicy)
+                ? new ReservoirBuffer(format, bufferCapacity, seed)
+                : new ClassBalancedBuffer(format, bufferCapacity, seed);
+    }
+}
