@@ -383,8 +383,10 @@ public final class DemoMain {
                     pct(t.get("finalAccuracy").asDouble(Double.NaN)));
         }
         if (summary.has("finalAccuracy")) {
-            out.printf(Locale.ROOT, "  final accuracy over all tasks %s: plain fine-tuning forgets earlier tasks%n",
-                    pct(summary.get("finalAccuracy").asDouble()));
+            String strategy = summary.path("learner").path("strategy").asText("?");
+            out.printf(Locale.ROOT, "  final accuracy over all tasks %s (strategy %s%s)%n",
+                    pct(summary.get("finalAccuracy").asDouble()), strategy,
+                    "fine-tune".equals(strategy) ? ": plain fine-tuning forgets earlier tasks" : "");
         }
         JsonNode bench = summary.get("bench");
         if (bench != null) {
