@@ -1,0 +1,102 @@
+package dev.mnemo.learner.drift.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoublePredicate;
+import java.util.function.Supplier;
+import moa.classifiers.core.driftdetection.ADWINChangeDetector;
+import moa.classifiers.core.driftdetection.AbstractChangeDetector;
+import moa.classifiers.core.driftdetection.DDM;
+import moa.classifiers.core.driftdetection.HDDM_W_Test;
+import moa.classifiers.core.driftdetection.PageHinkleyDM;
+
+/**
+ * The drift benchmark with the MOA reference beside Mnemo's detectors: MOA's ADWIN, DDM,
+ * Page-Hinkley and HDDM-W, with their default options, run on exactly the same error arrays, in the
+ * same run, and scored by the same code ({@link DriftBench}).
+ *
+ * <p>Test scope only: the MOA reference is GPL-3.0 and never part of what ships. It runs with all
+ * of its own dependencies excluded.
+ *
+ * <pre>
+ *   mvn -B -pl learner test-compile dependency:build-classpath \
+ *       -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+ *   java -cp learner/target/test-classes:learner/target/classes:$(cat learner/target/test-classpath.txt) \
+ *       dev.mnemo.learner.drift.bench.MoaReference \
+ *       --out learner/bench-results/drift.md --json learner/bench-results/drift.json
+ * </pre>
+ * ({@code mdep.outputFile} is relative to the module; {@code --quick} runs the reduced
+ * configuration of the unit test.)
+ *
+ * <h2>References</h2>
+ * <ul>
+ *   <li>A. Bifet, G. Holmes, R. Kirkby and B. Pfahringer, "MOA: Massive Online Analysis", Journal of
+ *       Machine Learning Research 11, 1601-1604, 2010.</li>
+ *   <li>I. Frias-Blanco, J. del Campo-Avila, G. Ramos-Jimenez, R. Morales-Bueno, A. Ortiz-Diaz and
+ *       Y. Caballero-Mota, "Online and non-parametric drift detection methods based on Hoeffding's
+ *       bounds", IEEE Transactions on Knowledge and Data Engineering 27(3), 810-823, 2015
+ *       (HDDM-W).</li>
+ * </ul>
+ */
+public final class MoaReference {
+
+    /** Source label of the MOA reference's detectors in the tables. */
+    public static final String SOURCE = "MOA reference";
+
+    private MoaReference() {
+    }
+
+    /** @return whether the MOA reference is on the class path */
+    public static boolean available() {
+        try {
+            Class.forName("moa.classifiers.core.driftdetection.ADWINChangeDetector", false,
+                    MoaReference.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** @return the MOA reference's ADWIN, DDM, Page-Hinkley and HDDM-W with default options */
+    public static List<Contender> contenders() {
+        return List.of(
+                contender("ADWIN", ADWINChangeDetector::new),
+                contender("DDM", DDM::new),
+                contender("Page-Hinkley", PageHinkleyDM::new),
+                contender("HDDM-W", HDDM_W_Test::new));
+    }
+
+    private static Contender contender(String name, Supplier<? extends AbstractChangeDetector> detectors) {
+        return new Contender(name, SOURCE, () -> {
+            AbstractChangeDetector d = detectors.get();
+            d.prepareForUse();
+            DoublePredicate signal = x -> {
+                d.input(x);
+                return d.getChange();
+            };
+            return signal;
+        });
+    }
+
+    /** @return Mnemo's contenders followed by the MOA reference's */
+    public static List<Contender> all() {
+        List<Contender> all = new ArrayList<>(DriftBench.contenders());
+        all.addAll(contenders());
+        return all;
+    }
+
+    /**
+     * Runs the side-by-side benchmark.
+     *
+     * @param args as {@link DriftBench#main(String[])}: {@code --quick}, {@code --out FILE},
+     *     {@code --json FILE}
+     */
+    public static void main(String[] args) {
+        DriftBench.Options o = DriftBench.Options.parse(args);
+        DriftBench.Report report = DriftBench.run(o.config(), all(), System.err);
+        o.write(report, "mvn -B -pl learner test-compile dependency:build-classpath "
+                + "-Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test && "
+                + "java -cp learner/target/test-classes:learner/target/classes:$(cat learner/target/test-classpath.txt) "
+                + "dev.mnemo.learner.drift.bench.MoaReference " + String.join(" ", args), SOURCE);
+    }
+}
