@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.mnemo.ingest.http.IngestHttpServer;
 import dev.mnemo.schemas.TopicAdmin;
 import dev.mnemo.schemas.Topics;
 import org.apache.kafka.streams.KafkaStreams;
@@ -23,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * java -jar mnemo-ingest.jar [--bootstrap host:port] [--prefix mnemo.] [--features 784]
  *     [--classes 10] [--partitions 1] [--replication 1] [--state-dir DIR] [--application-id mnemo-ingest]
  *     [--guarantee exactly_once_v2|at_least_once] [--dedup-window 1h] [--label-retention 7d]
+ *     [--http-port P] [--http-max-samples 1000]
  * </pre>
+ * {@code --http-port} also starts the HTTP intake ({@link IngestHttpServer}: {@code POST /samples},
+ * {@code GET /health}) on that port; it is off by default.
  * Durations are a whole number with a unit ({@code 500ms}, {@code 90s}, {@code 15m}, {@code 1h},
  * {@code 7d}) or ISO-8601 ({@code PT1H}).
  * The bootstrap servers default to {@code $KAFKA_BOOTSTRAP_SERVERS}, else {@code localhost:9092}.
@@ -46,8 +50,14 @@ public final class IngestMain {
      * @param partitions    partitions of topics created here
      * @param replication   replication factor of topics created here
      * @param stateDir      the Streams state folder
+     * @param httpPort      port of the HTTP intake, or {@value #HTTP_OFF} for none
+     * @param httpMaxSamples most samples per HTTP request
      */
-    public record Arguments(String bootstrap, IngestConfig config, int partitions, short replication, Path stateDir) {
+    public record Arguments(String bootstrap, IngestConfig config, int partitions, short replication, Path stateDir,
+                            int httpPort, int httpMaxSamples) {
+
+        /** The value of {@code httpPort} that means: no HTTP intake. */
+        public static final int HTTP_OFF = -1;
 
         public static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
         public static final String DEFAULT_BOOTSTRAP = "localhost:9092";
@@ -64,6 +74,12 @@ public final class IngestMain {
             }
             if (replication < 1) {
                 throw new IllegalArgumentException("--replication must be >= 1, got " + replication);
+            }
+            if (httpPort != HTTP_OFF && (httpPort < 0 || httpPort > 65_535)) {
+                throw new IllegalArgumentException("--http-port must be in [0, 65535], got " + httpPort);
+            }
+            if (httpMaxSamples < 1) {
+                throw new IllegalArgumentException("--http-max-samples must be >= 1, got " + httpMaxSamples);
             }
         }
 
@@ -91,10 +107,11 @@ public final class IngestMain {
                 switch (name) {
                     case "--bootstrap", "--prefix", "--features", "--classes", "--partitions", "--replication",
                          "--state-dir", "--application-id", "--max-record-bytes", "--guarantee", "--dedup-window",
-                         "--label-retention" -> options.put(name, value);
+                         "--label-retention", "--http-port", "--http-max-samples" -> options.put(name, value);
                     default -> throw new IllegalArgumentException("unknown option " + name + "; known: --bootstrap, "
                             + "--prefix, --features, --classes, --max-record-bytes, --partitions, --replication, "
-                            + "--state-dir, --application-id, --guarantee, --dedup-window, --label-retention");
+                            + "--state-dir, --application-id, --guarantee, --dedup-window, --label-retention, --http-port, "
+                            + "--http-max-samples");
                 }
             }
             String bootstrap = options.getOrDefault("--bootstrap",
@@ -115,7 +132,9 @@ public final class IngestMain {
             if (replication > Short.MAX_VALUE) {
                 throw new IllegalArgumentException("--replication must be <= " + Short.MAX_VALUE + ", got " + replication);
             }
-            return new Arguments(bootstrap, config, integer(options, "--partitions", 1), (short) replication, stateDir);
+            return new Arguments(bootstrap, config, integer(options, "--partitions", 1), (short) replication, stateDir,
+                    integer(options, "--http-port", HTTP_OFF),
+                    integer(options, "--http-max-samples", IngestHttpServer.Options.DEFAULT_MAX_SAMPLES));
         }
 
         /**
@@ -162,7 +181,7 @@ public final class IngestMain {
         }
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws InterruptedException, java.io.IOException {
         Arguments arguments;
         try {
             arguments = Arguments.parse(args, System.getenv());
@@ -179,6 +198,23 @@ public final class IngestMain {
             LOG.info("created topics {}", created);
         }
         IngestService service = IngestService.start(config, client, arguments.stateDir());
+        IngestHttpServer http = null;
+        if (arguments.httpPort() != Arguments.HTTP_OFF) {
+            try {
+                http = IngestHttpServer.start(config, client, IngestHttpServer.Options.onPort(arguments.httpPort())
+                        .withMaxSamples(arguments.httpMaxSamples()), () -> {
+                            KafkaStreams.State state = service.state();
+                            boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+                            return new IngestHttpServer.Health(up, Map.of("ingest", state.name(),
+                                    "received", service.counters().snapshot().received()));
+                        });
+            } catch (java.io.IOException | RuntimeException e) {
+                service.close();
+                throw e;
+            }
+            LOG.info("HTTP intake on port {}: POST /samples, GET /health", http.port());
+        }
+        IngestHttpServer httpServer = http;
         CountDownLatch stopped = new CountDownLatch(1);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mnemo-ingest-counters");
@@ -190,6 +226,9 @@ public final class IngestMain {
                 LOG_EVERY.toMillis(), LOG_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ticker.shutdownNow();
+            if (httpServer != null) {
+                httpServer.close();
+            }
             service.close();
             LOG.info("stopped; final counters: {}; {}", service.counters().snapshot(),
                     service.counters().labelSnapshot());

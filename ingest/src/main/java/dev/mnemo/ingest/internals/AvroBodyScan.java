@@ -44,6 +44,20 @@ final class AvroBodyScan {
         }
     }
 
+    /**
+     * Whether the body that starts at {@code offset} fits and ends exactly at the end of the bytes
+     * (no trailing bytes).
+     */
+    static boolean fitsExactly(byte[] bytes, int offset, Schema writer) {
+        AvroBodyScan scan = new AvroBodyScan(bytes, offset);
+        try {
+            scan.skip(writer, 0);
+            return scan.position == bytes.length;
+        } catch (Malformed e) {
+            return false;
+        }
+    }
+
     private static final class Malformed extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

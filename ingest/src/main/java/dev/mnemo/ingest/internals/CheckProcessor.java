@@ -89,7 +89,7 @@ public final class CheckProcessor implements Processor<byte[], byte[], byte[], R
         if (verdict instanceof Verdict.Accepted accepted) {
             Sample sample = accepted.sample();
             key = RoutingKey.of(sample.getSource(), sample.getId());
-            value = MnemoSerdes.sample().encode(sample);
+            value = SampleValidator.isCurrentAvro(record.value()) ? record.value() : MnemoSerdes.sample().encode(sample);
         } else if (verdict instanceof Verdict.LabelAccepted accepted) {
             LabelFeedback label = accepted.label();
             key = RoutingKey.of(label.getSource(), label.getSampleId());

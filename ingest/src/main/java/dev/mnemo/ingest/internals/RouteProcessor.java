@@ -71,6 +71,7 @@ public final class RouteProcessor implements Processor<byte[], byte[], byte[], R
     private final Duration windowSpan;
     private final Duration retentionSpan;
     private final IngestCounters counters;
+    private final SampleHead.Reader heads = new SampleHead.Reader();
     private ProcessorContext<byte[], Routed> context;
     private IngestMetrics metrics;
     private WindowStore<byte[], byte[]> seen;
@@ -115,7 +116,7 @@ public final class RouteProcessor implements Processor<byte[], byte[], byte[], R
         }
         try {
             if (provenance.kind() == Provenance.Kind.SAMPLE) {
-                routeSample(record, provenance, MnemoSerdes.sample().decode(record.value()));
+                routeSample(record, provenance, heads.read(record.value()));
             } else {
                 routeLabel(record, provenance, MnemoSerdes.labelFeedback().decode(record.value()));
             }
@@ -129,7 +130,7 @@ public final class RouteProcessor implements Processor<byte[], byte[], byte[], R
         }
     }
 
-    private void routeSample(Record<byte[], byte[]> record, Provenance provenance, Sample sample) {
+    private void routeSample(Record<byte[], byte[]> record, Provenance provenance, SampleHead sample) {
         byte[] key = record.key();
         long t = record.timestamp();
         Long earlier = null;
@@ -139,15 +140,15 @@ public final class RouteProcessor implements Processor<byte[], byte[], byte[], R
             }
         }
         if (earlier != null) {
-            deadLetter(record, provenance, DeadLetters.DUPLICATE, "sample " + RoutingKey.describe(sample.getSource(),
-                    sample.getId()) + " already accepted with timestamp " + Instant.ofEpochMilli(earlier) + ", "
+            deadLetter(record, provenance, DeadLetters.DUPLICATE, "sample " + RoutingKey.describe(sample.source(),
+                    sample.id()) + " already accepted with timestamp " + Instant.ofEpochMilli(earlier) + ", "
                     + Math.abs(t - earlier) + " ms apart, within the de-duplication window of " + windowSpan);
             return;
         }
         seen.put(key, SEEN, t);
-        Integer label = sample.getLabel();
+        Integer label = sample.label();
         labels.put(key, label == null ? unlabelledEntry(record.value()) : labelledEntry(label), t);
-        Record<byte[], Routed> out = record.withKey(sample.getId().getBytes(StandardCharsets.UTF_8))
+        Record<byte[], Routed> out = record.withKey(sample.id().getBytes(StandardCharsets.UTF_8))
                 .withValue(new Routed(label == null ? Routed.Destination.UNLABELLED : Routed.Destination.LABELLED,
                         record.value()))
                 .withHeaders(Provenance.strip(record.headers()));

@@ -286,6 +286,24 @@ public final class SampleValidator {
                 .build());
     }
 
+    private static final long CURRENT_FINGERPRINT = SchemaNormalization.parsingFingerprint64(Sample.getClassSchema());
+
+    /**
+     * Whether a raw value is already the canonical form of its sample: Avro single-object encoded
+     * with the current schema and nothing after the body. Such a value can be forwarded as it is,
+     * instead of being encoded again (encoding 784 floats is a third of the topology's CPU time).
+     */
+    public static boolean isCurrentAvro(byte[] value) {
+        if (value == null || value.length < 10 || !AvroSerde.looksLikeSingleObject(value)) {
+            return false;
+        }
+        long fingerprint = 0;
+        for (int i = 0; i < 8; i++) {
+            fingerprint |= (value[2 + i] & 0xFFL) << (8 * i);
+        }
+        return fingerprint == CURRENT_FINGERPRINT && AvroBodyScan.fitsExactly(value, 10, Sample.getClassSchema());
+    }
+
     private static Verdict schema(String detail) {
         return new Verdict.Rejected(DeadLetters.SCHEMA, cut(detail));
     }
