@@ -18,6 +18,7 @@ class DriftDetectorContractTest {
         return Stream.of(
                 named("Adwin", Adwin::create),
                 named("Adwin(delta=0.1, clock=1)", () -> new Adwin(0.1, 1, 3, 2, 0)),
+                named("RisingAdwin", RisingAdwin::create),
                 named("PageHinkley", PageHinkley::create),
                 named("PageHinkley(BOTH)", () -> PageHinkley.withThreshold(10, PageHinkley.Mode.BOTH)),
                 named("PageHinkley(DOWN)", () -> PageHinkley.withThreshold(10, PageHinkley.Mode.DOWN)),
@@ -136,7 +137,7 @@ class DriftDetectorContractTest {
         assertThatThrownBy(() -> d.restore(foreign)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot be restored");
         DriftDetector other;
-        if (d instanceof Adwin) {
+        if (d instanceof Adwin || d instanceof RisingAdwin) {
             other = Adwin.withDelta(0.3);
         } else if (d instanceof PageHinkley) {
             other = PageHinkley.withThreshold(77, PageHinkley.Mode.BOTH);

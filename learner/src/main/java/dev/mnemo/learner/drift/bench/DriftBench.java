@@ -1,6 +1,7 @@
 package dev.mnemo.learner.drift.bench;
 
 import dev.mnemo.learner.drift.Adwin;
+import dev.mnemo.learner.drift.RisingAdwin;
 import dev.mnemo.learner.drift.Ddm;
 import dev.mnemo.learner.drift.Kswin;
 import dev.mnemo.learner.drift.PageHinkley;
@@ -211,11 +212,10 @@ public final class DriftBench {
     }
 
     private static DoublePredicate adwinRise() {
-        Adwin adwin = Adwin.create();
+        RisingAdwin adwin = RisingAdwin.create();
         return x -> {
-            double before = adwin.estimation();
             adwin.update(x);
-            return adwin.driftDetected() && adwin.estimation() > before;
+            return adwin.driftDetected();
         };
     }
 
