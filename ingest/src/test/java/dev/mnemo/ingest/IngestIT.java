@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,14 +27,11 @@ import dev.mnemo.schemas.DeadLetters;
 import dev.mnemo.schemas.serde.MnemoSerdes;
 import dev.mnemo.schemas.v1.RejectedRecord;
 import dev.mnemo.schemas.v1.Sample;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
@@ -114,8 +110,8 @@ class IngestIT {
             long labelledExpected = 530;
             long unlabelledExpected = 170;
             long rejectedExpected = bad.size();
-            Map<String, List<ConsumerRecord<byte[], byte[]>>> out = consume(kafka, config,
-                    labelledExpected + unlabelledExpected + rejectedExpected);
+            Map<String, List<ConsumerRecord<byte[], byte[]>>> out = OutputReader.read(kafka, config,
+                    labelledExpected + unlabelledExpected + rejectedExpected, DEADLINE);
 
             List<ConsumerRecord<byte[], byte[]>> labelled = out.get(config.topics().samplesLabelled());
             List<ConsumerRecord<byte[], byte[]>> unlabelled = out.get(config.topics().samplesUnlabelled());
@@ -183,38 +179,6 @@ class IngestIT {
             assertThat(jmx.getAttribute(mbeans.iterator().next(), "received-total")).isEqualTo(708.0);
             assertThat(ingest.state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
-    }
-
-    private static Map<String, List<ConsumerRecord<byte[], byte[]>>> consume(KafkaFixture kafka, IngestConfig config,
-                                                                             long expected) {
-        Map<String, Object> consumerConfig = kafka.clientConfig();
-        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-reader");
-        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerConfig.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
-        Map<String, List<ConsumerRecord<byte[], byte[]>>> out = new HashMap<>();
-        List<String> topics = List.of(config.topics().samplesLabelled(), config.topics().samplesUnlabelled(),
-                config.topics().samplesDlq());
-        topics.forEach(t -> out.put(t, new ArrayList<>()));
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(topics);
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            long total = 0;
-            while (total < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.get(r.topic()).add(r);
-                    total++;
-                }
-            }
-            // Read a little longer: a record beyond the expected count would be a routing error.
-            long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < settle) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.get(r.topic()).add(r);
-                }
-            }
-        }
-        return out;
     }
 
     private static Double metric(IngestService ingest, String name) {

@@ -55,15 +55,9 @@ public final class LabelValidator {
      * @return {@link Verdict.LabelAccepted} or {@link Verdict.Rejected}
      */
     public Verdict validate(byte[] value, long recordTimestamp) {
-        if (value == null) {
-            return new Verdict.Rejected(DeadLetters.UNDECODABLE, "value is null (a tombstone), expected a label");
-        }
-        if (value.length > maxRecordBytes) {
-            return new Verdict.Rejected(DeadLetters.TOO_LARGE, "value is " + value.length
-                    + " bytes, more than the limit of " + maxRecordBytes);
-        }
-        if (value.length == 0) {
-            return new Verdict.Rejected(DeadLetters.UNDECODABLE, "value is empty, expected a label");
+        Verdict.Rejected envelope = Envelope.check(value, maxRecordBytes, "a label");
+        if (envelope != null) {
+            return envelope;
         }
         Verdict decoded = AvroSerde.looksLikeSingleObject(value) ? fromAvro(value) : fromJson(value, recordTimestamp);
         if (decoded instanceof Verdict.LabelAccepted accepted) {

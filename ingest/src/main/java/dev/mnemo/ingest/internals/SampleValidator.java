@@ -80,15 +80,9 @@ public final class SampleValidator {
      * @param recordTimestamp the Kafka timestamp, the event time of a JSON sample that has none
      */
     public Verdict validate(byte[] value, long recordTimestamp) {
-        if (value == null) {
-            return new Verdict.Rejected(DeadLetters.UNDECODABLE, "value is null (a tombstone), expected a sample");
-        }
-        if (value.length > maxRecordBytes) {
-            return new Verdict.Rejected(DeadLetters.TOO_LARGE, "value is " + value.length
-                    + " bytes, more than the limit of " + maxRecordBytes);
-        }
-        if (value.length == 0) {
-            return new Verdict.Rejected(DeadLetters.UNDECODABLE, "value is empty, expected a sample");
+        Verdict.Rejected envelope = Envelope.check(value, maxRecordBytes, "a sample");
+        if (envelope != null) {
+            return envelope;
         }
         Verdict decoded = AvroSerde.looksLikeSingleObject(value) ? fromAvro(value) : fromJson(value, recordTimestamp);
         if (decoded instanceof Verdict.Accepted accepted) {
