@@ -498,6 +498,20 @@ public final class Classifier {
     }
 
     /**
+     * A deep copy, as {@link #copy()}, that carries {@code newVersion} instead of this version. A
+     * rollback to an older model uses it so that version numbers keep increasing: the old
+     * parameters come back under a new version.
+     *
+     * @throws IllegalArgumentException if {@code newVersion < 0}
+     */
+    public synchronized Classifier copyAsVersion(long newVersion) {
+        if (newVersion < 0) {
+            throw new IllegalArgumentException("version must be >= 0, got " + newVersion);
+        }
+        return new Classifier(spec, head, net.clone(), newVersion);
+    }
+
+    /**
      * Writes this classifier (configuration, parameters, Adam state, spec and version) to
      * {@code file}, atomically replacing any existing file. See the class documentation for the
      * format.

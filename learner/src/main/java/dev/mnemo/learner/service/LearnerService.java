@@ -2,6 +2,7 @@ package dev.mnemo.learner.service;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,6 +12,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.mnemo.learner.checkpoint.CheckpointInfo;
+import dev.mnemo.learner.checkpoint.CheckpointStore;
 import dev.mnemo.learner.model.Classifier;
 import dev.mnemo.learner.model.MlpSpec;
 import dev.mnemo.learner.strategy.ContinualTrainer;
@@ -68,7 +71,7 @@ public class LearnerService {
                 config.learner().maxPollRecords(), config.learner().trainBatchSize(),
                 config.learner().accuracyWindow(), config.learner().pollTimeout(),
                 config.learner().servingRefresh(), config.learner().lagInterval(),
-                config.learner().pendingPredictions(), s.taskBoundariesFromTags());
+                config.learner().pendingPredictions(), s.taskBoundariesFromTags(), checkpoints());
         loop = new LearnerLoop(loopConfig, trainer, kafka, Clock.systemUTC());
         deadLetters = new DeadLetterCounter(topics.samplesDlq(), kafka);
         loopThread = new Thread(this::prepareAndRun, "mnemo-learner");
@@ -128,6 +131,11 @@ public class LearnerService {
         }
     }
 
+    private LearnerLoopConfig.Checkpoints checkpoints() {
+        var c = config.checkpoint();
+        return new LearnerLoopConfig.Checkpoints(c.dir().orElse(null), c.everyBatches(), c.interval(), c.keep());
+    }
+
     /** The model shape and optimiser settings, from configuration. */
     public MlpSpec modelSpec() {
         var m = config.model();
@@ -153,6 +161,26 @@ public class LearnerService {
     public Optional<LearnerStatus> status() {
         LearnerLoop l = loop;
         return l == null ? Optional.empty() : Optional.of(l.status());
+    }
+
+    /** The kept checkpoints whose manifest verifies, newest first; empty when checkpoints are off. */
+    public List<CheckpointInfo> checkpointVersions() {
+        LearnerLoop l = loop;
+        CheckpointStore store = l == null ? null : l.checkpointStore();
+        return store == null ? List.of() : store.list();
+    }
+
+    /**
+     * Asks the loop to roll back to the model of a kept checkpoint (performed on the loop thread; see
+     * {@link LearnerLoop#requestRollback}).
+     */
+    public java.util.concurrent.CompletableFuture<CheckpointInfo> rollback(long version) {
+        LearnerLoop l = loop;
+        if (l == null) {
+            return java.util.concurrent.CompletableFuture.failedFuture(
+                    new IllegalStateException("the learner loop is disabled"));
+        }
+        return l.requestRollback(version);
     }
 
     /** The copy of the model that serves predictions, empty when the loop is disabled. */

@@ -2,6 +2,7 @@ package dev.mnemo.learner.service;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -24,6 +25,30 @@ public interface MnemoConfig {
 
     /** The continual-learning strategy. */
     StrategyConfig strategy();
+
+    /** Crash-safe checkpoints of the learner state. */
+    CheckpointConfig checkpoint();
+
+    interface CheckpointConfig {
+        /**
+         * Directory of the checkpoints (model, replay buffer, strategy state, consumed offsets); empty
+         * turns checkpoints off, and the loop then commits offsets after every batch and starts from
+         * a new model at every start.
+         */
+        Optional<java.nio.file.Path> dir();
+
+        /** Batches between checkpoints. */
+        @WithDefault("50")
+        int everyBatches();
+
+        /** The longest time between checkpoints while records arrive. */
+        @WithDefault("30s")
+        Duration interval();
+
+        /** Checkpoints kept; older ones are deleted. */
+        @WithDefault("3")
+        int keep();
+    }
 
     interface StrategyConfig {
         /** fine-tune, lwf, replay or lwf+replay. */

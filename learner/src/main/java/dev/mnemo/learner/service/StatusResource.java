@@ -23,6 +23,10 @@ public class StatusResource {
     public record TaskView(String task, long samples, Double accuracy, Double windowAccuracy) {
     }
 
+    /** The last checkpoint written or restored. */
+    public record CheckpointView(long sequence, Instant createdAt, long modelVersion, String uri) {
+    }
+
     /** The JSON document; NaN figures are written as null so every client can parse it. */
     public record StatusView(String state, String modelName, long modelVersion, List<Integer> layers,
                              String strategy, long taskBoundaries,
@@ -31,7 +35,7 @@ public class StatusResource {
                              Map<String, Long> rejectedByLearner, Map<String, Long> deadLetters,
                              Double accuracy, Double windowAccuracy, List<TaskView> tasks,
                              double samplesPerSecond, Long lag, Map<String, String> topics,
-                             Instant startedAt, Instant updatedAt, String error) {
+                             Instant startedAt, Instant updatedAt, String error, CheckpointView lastCheckpoint) {
     }
 
     @Inject
@@ -57,7 +61,7 @@ public class StatusResource {
         LearnerStatus s = service.status().orElse(null);
         if (s == null) {
             return new StatusView("DISABLED", config.model().name(), 0, layers, config.strategy().name(), 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), deadLetters,
-                    null, null, List.of(), 0, null, topics, null, null, null);
+                    null, null, List.of(), 0, null, topics, null, null, null, null);
         }
         List<TaskView> tasks = s.tasks().stream()
                 .map(t -> new TaskView(t.task(), t.count(), finite(t.accuracy()), finite(t.windowAccuracy())))
@@ -66,7 +70,9 @@ public class StatusResource {
                 s.taskBoundaries(), s.received(), s.predicted(),
                 s.labelled(), s.unlabelled(), s.lateLabelled(), s.lateUnmatched(), s.trainedSamples(), s.rejected(), deadLetters, finite(s.accuracy()),
                 finite(s.windowAccuracy()), tasks, s.samplesPerSecond(), s.lag() < 0 ? null : s.lag(), topics,
-                s.startedAt(), s.updatedAt(), s.error() == null ? service.startupError() : s.error());
+                s.startedAt(), s.updatedAt(), s.error() == null ? service.startupError() : s.error(),
+                s.lastCheckpoint() == null ? null : new CheckpointView(s.lastCheckpoint().sequence(),
+                        s.lastCheckpoint().createdAt(), s.lastCheckpoint().modelVersion(), s.lastCheckpoint().uri()));
     }
 
     private static Double finite(double d) {

@@ -60,7 +60,7 @@ import java.util.Optional;
  */
 public final class ContinualTrainer {
 
-    private final Classifier model;
+    private Classifier model;
     private final Scenario scenario;
     private final List<ContinualStrategy> strategies;
     private double[] appliedScales;
@@ -108,6 +108,37 @@ public final class ContinualTrainer {
     /** Number of {@link #taskBoundary()} calls so far. */
     public int tasksEnded() {
         return tasksEnded;
+    }
+
+    /** The first strategy of the given type, if one is configured (for checkpoints). */
+    public <T extends ContinualStrategy> Optional<T> strategy(Class<T> type) {
+        for (ContinualStrategy s : strategies) {
+            if (type.isInstance(s)) {
+                return Optional.of(type.cast(s));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Continues from a checkpoint: trains {@code restored} from now on (its parameters, optimiser
+     * state and version) and takes the number of task boundaries passed. Strategies restore their
+     * own state ({@link Lwf#restore}, {@link Replay#restore}); {@link #model()} returns the new model.
+     *
+     * @throws IllegalArgumentException if the model is null, has another spec or head, or
+     *                                  {@code tasksEnded < 0}
+     */
+    public void restore(Classifier restored, int tasksEndedSoFar) {
+        if (restored == null || !restored.spec().equals(model.spec()) || restored.head() != model.head()) {
+            throw new IllegalArgumentException("the restored model must have spec " + model.spec() + " and head "
+                    + model.head() + ", got " + restored);
+        }
+        if (tasksEndedSoFar < 0) {
+            throw new IllegalArgumentException("tasksEnded must be >= 0, got " + tasksEndedSoFar);
+        }
+        this.model = restored;
+        this.appliedScales = restored.learningRateScales();
+        this.tasksEnded = tasksEndedSoFar;
     }
 
     /**

@@ -74,6 +74,87 @@ public final class Lwf implements ContinualStrategy {
         this.warmupSteps = warmupSteps;
     }
 
+    /**
+     * What a checkpoint keeps of this strategy besides its teacher network: the classes trained on so
+     * far, the classes the teacher was trained on (null when there is no teacher) and the head-only
+     * warm-up steps left.
+     *
+     * @param seenClasses    classes with at least one trained label, ascending
+     * @param teacherClasses classes the teacher distils over, ascending; null without a teacher
+     * @param warmupLeft     head-only steps left, at least 0
+     */
+    public record State(int[] seenClasses, int[] teacherClasses, int warmupLeft) {
+        public State {
+            if (seenClasses == null || warmupLeft < 0) {
+                throw new IllegalArgumentException("seenClasses must be non-null and warmupLeft >= 0, got "
+                        + warmupLeft);
+            }
+            seenClasses = seenClasses.clone();
+            teacherClasses = teacherClasses == null ? null : teacherClasses.clone();
+        }
+    }
+
+    /** The small state a checkpoint keeps (see {@link State}); the teacher is {@link #teacher()}. */
+    public State state() {
+        int[] teacherSet = null;
+        if (teacher != null) {
+            int n = 0;
+            for (float v : teacherClasses) {
+                n += v != 0f ? 1 : 0;
+            }
+            teacherSet = new int[n];
+            for (int c = 0, k = 0; c < teacherClasses.length; c++) {
+                if (teacherClasses[c] != 0f) {
+                    teacherSet[k++] = c;
+                }
+            }
+        }
+        return new State(seenClasses.stream().toArray(), teacherSet, warmupLeft);
+    }
+
+    /** The frozen teacher (not a copy: do not train it), empty before the first useful boundary. */
+    public Optional<Classifier> teacher() {
+        return Optional.ofNullable(teacher);
+    }
+
+    /**
+     * Puts this strategy back in a checkpointed state.
+     *
+     * @param state   from {@link #state()}
+     * @param teacher the teacher saved with it; required exactly when {@code state.teacherClasses()}
+     *                is non-null
+     * @throws IllegalArgumentException if the teacher and the state disagree, or a class is out of the
+     *                                  teacher's range
+     */
+    public void restore(State state, Classifier teacher) {
+        if (state == null || (state.teacherClasses() == null) != (teacher == null)) {
+            throw new IllegalArgumentException("a teacher is required exactly when the state names teacher classes");
+        }
+        seenClasses.clear();
+        for (int c : state.seenClasses()) {
+            if (c < 0) {
+                throw new IllegalArgumentException("class must be >= 0, got " + c);
+            }
+            seenClasses.set(c);
+        }
+        if (teacher == null) {
+            this.teacher = null;
+            this.teacherClasses = null;
+        } else {
+            int classes = teacher.spec().classes();
+            float[] mask = new float[classes];
+            for (int c : state.teacherClasses()) {
+                if (c < 0 || c >= classes) {
+                    throw new IllegalArgumentException("teacher class must be in [0, " + classes + "), got " + c);
+                }
+                mask[c] = 1f;
+            }
+            this.teacher = teacher;
+            this.teacherClasses = mask;
+        }
+        this.warmupLeft = state.warmupLeft();
+    }
+
     /** Whether a teacher has been taken (a task boundary has passed). */
     public boolean hasTeacher() {
         return teacher != null;

@@ -26,9 +26,10 @@ import java.util.SplittableRandom;
  */
 public final class Replay implements ContinualStrategy {
 
-    private final ReplayBuffer buffer;
     private final int replaySize;
-    private final SplittableRandom random;
+    private final long seed;
+    private ReplayBuffer buffer;
+    private SplittableRandom random;
 
     /**
      * @param buffer the memory; this strategy adds to it and samples from it
@@ -45,7 +46,24 @@ public final class Replay implements ContinualStrategy {
         }
         this.buffer = buffer;
         this.replaySize = replaySize;
+        this.seed = seed;
         this.random = new SplittableRandom(seed);
+    }
+
+    /**
+     * Replaces the buffer with a restored one (from a checkpoint) and re-seeds the draws from the
+     * construction seed and {@code drawStream} (for example the model version at the checkpoint), so a
+     * restored run draws reproducibly. A {@link SplittableRandom} cannot export its position, so the
+     * draws after a restore are not those the original run would have made.
+     *
+     * @throws IllegalArgumentException if {@code restored} is null or holds rows of another width
+     */
+    public void restore(ReplayBuffer restored, long drawStream) {
+        if (restored == null) {
+            throw new IllegalArgumentException("restored buffer must be non-null");
+        }
+        this.buffer = restored;
+        this.random = new SplittableRandom(seed ^ (drawStream * 0x9E3779B97F4A7C15L));
     }
 
     /** The buffer. */

@@ -9,6 +9,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -32,14 +37,22 @@ import org.apache.avro.message.MissingSchemaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mnemo.learner.checkpoint.Checkpoint;
+import dev.mnemo.learner.checkpoint.CheckpointContent;
+import dev.mnemo.learner.checkpoint.CheckpointException;
+import dev.mnemo.learner.checkpoint.CheckpointInfo;
+import dev.mnemo.learner.checkpoint.CheckpointStore;
+import dev.mnemo.learner.checkpoint.ConsumedOffset;
 import dev.mnemo.learner.model.Classifier;
 import dev.mnemo.learner.model.Predictions;
 import dev.mnemo.learner.strategy.Batch;
 import dev.mnemo.learner.strategy.ContinualTrainer;
 import dev.mnemo.learner.strategy.Lwf;
+import dev.mnemo.learner.strategy.Replay;
 import dev.mnemo.schemas.DeadLetters;
 import dev.mnemo.schemas.RecordHeaders;
 import dev.mnemo.schemas.serde.MnemoSerdes;
+import dev.mnemo.schemas.v1.ModelVersion;
 import dev.mnemo.schemas.v1.Prediction;
 import dev.mnemo.schemas.v1.Sample;
 
@@ -62,6 +75,19 @@ import dev.mnemo.schemas.v1.Sample;
  * record whose outputs were not all written: nothing is skipped (at-least-once). Every record is
  * accounted for: {@code received == predicted + lateLabelled + rejected}.
  *
+ * <h2>Checkpoints</h2>
+ * With a checkpoint directory ({@link LearnerLoopConfig.Checkpoints}), the loop no longer commits
+ * after every batch. Every {@code everyBatches} batches or {@code interval}, whichever comes first
+ * (and when partitions are revoked, and on {@link #stop()}), it flushes the producer, writes a
+ * {@link CheckpointStore checkpoint} (model with optimiser state, LwF teacher, replay buffer,
+ * strategy and task state, and the next offset of every assigned input partition), and only once
+ * that is durable commits exactly those offsets. A checkpoint that changed the model also publishes
+ * a {@link ModelVersion} to the compacted {@code models} topic. On start the loop restores the
+ * newest checkpoint that verifies (logging the ones it skipped) and, as partitions are assigned,
+ * seeks each to its checkpointed offset, so the model and the offsets always match: after a crash
+ * the records processed since the last checkpoint are processed again (predicted and trained on
+ * once more), at most {@code everyBatches} batches or {@code interval} of them.
+ *
  * <p>The loop runs on one thread ({@link #run()}); {@link #status()} and {@link #servingModel()} are
  * safe to call from any thread. Predictions for outside callers are served from a copy of the model
  * refreshed every {@code servingRefresh}, never from the network being trained.
@@ -82,7 +108,7 @@ public final class LearnerLoop implements Runnable {
 
     private final LearnerLoopConfig config;
     private final ContinualTrainer trainer;
-    private final Classifier model;
+    private Classifier model;
     private final boolean distils;
     /** Index of each task tag, in order of first labelled appearance. */
     private final Map<String, Integer> taskIndex = new HashMap<>();
@@ -100,6 +126,25 @@ public final class LearnerLoop implements Runnable {
     private Instant lastServingRefresh = Instant.MIN;
     private Instant lastLagCheck = Instant.MIN;
 
+    // Checkpoints (null store: disabled). Only the loop thread touches these, except lastCheckpoint.
+    private final CheckpointStore checkpoints;
+    /** Next offset of every partition processed since the last restore, by this loop. */
+    private final Map<TopicPartition, Long> consumed = new HashMap<>();
+    /** Checkpointed offsets not yet sought to: each partition seeks once, when first assigned. */
+    private final Map<TopicPartition, Long> restoredOffsets = new HashMap<>();
+    private volatile CheckpointInfo lastCheckpoint;
+    private volatile boolean abandon;
+    private volatile boolean restored;
+    private int batchesSinceCheckpoint;
+    private boolean uncheckpointed;
+    private Instant lastCheckpointAt;
+    private long lastPublishedVersion = -1;
+    /** Rollbacks asked for by other threads, performed by the loop thread between batches. */
+    private final ConcurrentLinkedQueue<Rollback> rollbacks = new ConcurrentLinkedQueue<>();
+
+    private record Rollback(long version, CompletableFuture<CheckpointInfo> done) {
+    }
+
     public LearnerLoop(LearnerLoopConfig config, ContinualTrainer trainer, Map<String, Object> kafkaConfig, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.trainer = Objects.requireNonNull(trainer, "trainer");
@@ -111,6 +156,9 @@ public final class LearnerLoop implements Runnable {
         this.status = LearnerStatus.starting(clock.instant());
         this.serving = model.copy();
         int capacity = config.pendingPredictions();
+        this.checkpoints = config.checkpoints().enabled()
+                ? new CheckpointStore(config.checkpoints().directory(), config.checkpoints().keep(), clock) : null;
+        this.lastCheckpointAt = clock.instant();
         this.firstPredictions = new java.util.LinkedHashMap<>(16, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
@@ -129,7 +177,56 @@ public final class LearnerLoop implements Runnable {
         return serving;
     }
 
-    /** Asks the loop to finish its current batch, commit and close. Returns at once. */
+    /** The last checkpoint written or restored, or null. */
+    public CheckpointInfo lastCheckpoint() {
+        return lastCheckpoint;
+    }
+
+    /** The checkpoint store, or null when checkpoints are off. */
+    public CheckpointStore checkpointStore() {
+        return checkpoints;
+    }
+
+    /**
+     * Stops like a crash, for tests: no final checkpoint and no commit, so what was processed since
+     * the last checkpoint is processed again by the next loop.
+     */
+    void abandon() {
+        abandon = true;
+        stop();
+    }
+
+    /**
+     * Asks the loop to go back to the model of a kept checkpoint. The loop thread performs it between
+     * batches: the checkpointed parameters (and optimiser state) come back under a NEW version, one
+     * above the current one, whose parent is {@code version}; a checkpoint is written at once and the
+     * new {@link ModelVersion} published. History is never rewritten, and the stream is not re-read:
+     * the replay buffer, LwF state and offsets stay as they are.
+     *
+     * @return completes with the checkpoint of the new version; fails with
+     *     {@link NoSuchElementException} when no kept checkpoint holds {@code version}, and
+     *     {@link IllegalStateException} when checkpoints are off or the loop stops first
+     */
+    public CompletableFuture<CheckpointInfo> requestRollback(long version) {
+        CompletableFuture<CheckpointInfo> done = new CompletableFuture<>();
+        if (checkpoints == null) {
+            done.completeExceptionally(new IllegalStateException("checkpoints are off (mnemo.checkpoint.dir is empty)"));
+            return done;
+        }
+        rollbacks.add(new Rollback(version, done));
+        if (stopRequested) {
+            failRollbacks();
+        }
+        return done;
+    }
+
+    private void failRollbacks() {
+        for (Rollback r = rollbacks.poll(); r != null; r = rollbacks.poll()) {
+            r.done().completeExceptionally(new IllegalStateException("the learner loop is not running"));
+        }
+    }
+
+    /** Asks the loop to finish its current batch, commit (checkpoint first, when on) and close. Returns at once. */
     public void stop() {
         stopRequested = true;
         KafkaConsumer<String, byte[]> c = consumer;
@@ -152,23 +249,47 @@ public final class LearnerLoop implements Runnable {
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(),
                      new ByteArraySerializer())) {
             consumer = c;
+            if (checkpoints != null && !restored) {
+                restore();
+            }
             DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, config.topics().samplesDlq(), clock);
             Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
             c.subscribe(List.of(config.topics().samplesLabelled(), config.topics().samplesUnlabelled()),
-                    new CommitOnRevoke(c, pending));
-            status = stats.snapshot("RUNNING", model.version(), null);
+                    checkpoints == null ? new CommitOnRevoke(c, pending) : new CheckpointOnRebalance(c, producer));
+            status = stats.snapshot("RUNNING", model.version(), null, lastCheckpoint);
             LOG.info("Learner consuming {} and {} as group {}", config.topics().samplesLabelled(),
                     config.topics().samplesUnlabelled(), config.groupId());
-            while (!stopRequested) {
-                ConsumerRecords<String, byte[]> records = c.poll(config.pollTimeout());
-                if (!records.isEmpty()) {
-                    process(records, producer, deadLetters, pending);
-                    producer.flush();
-                    c.commitSync(pending);
-                    pending.clear();
+            try {
+                while (!stopRequested) {
+                    ConsumerRecords<String, byte[]> records = c.poll(config.pollTimeout());
+                    if (!records.isEmpty()) {
+                        process(records, producer, deadLetters, pending);
+                        producer.flush();
+                        if (checkpoints == null) {
+                            c.commitSync(pending);
+                        } else {
+                            pending.forEach((tp, om) -> consumed.put(tp, om.offset()));
+                            batchesSinceCheckpoint++;
+                            uncheckpointed = true;
+                        }
+                        pending.clear();
+                    }
+                    if (checkpoints != null && uncheckpointed && checkpointDue()) {
+                        checkpoint(c, producer);
+                    }
+                    for (Rollback r = rollbacks.poll(); r != null; r = rollbacks.poll()) {
+                        rollback(c, producer, r);
+                    }
+                    housekeeping(c);
+                    status = stats.snapshot("RUNNING", model.version(), null, lastCheckpoint);
                 }
-                housekeeping(c);
-                status = stats.snapshot("RUNNING", model.version(), null);
+            } catch (WakeupException e) {
+                if (!stopRequested) {
+                    throw e;
+                }
+            }
+            if (checkpoints != null && uncheckpointed && !abandon) {
+                checkpoint(c, producer);
             }
         } catch (WakeupException e) {
             if (!stopRequested) {
@@ -181,7 +302,8 @@ public final class LearnerLoop implements Runnable {
             LOG.error("Learner loop failed", e);
         } finally {
             consumer = null;
-            status = stats.snapshot(state, model.version(), error);
+            failRollbacks();
+            status = stats.snapshot(state, model.version(), error, lastCheckpoint);
             stopped.countDown();
             LOG.info("Learner loop {}", state.toLowerCase());
         }
@@ -308,6 +430,177 @@ public final class LearnerLoop implements Runnable {
         return 0;
     }
 
+    /**
+     * Restores the newest valid checkpoint into the trainer now, instead of when {@link #run()}
+     * starts; call it before starting the loop thread, at most once. Checkpoints that fail
+     * verification are logged as warnings with their reasons.
+     *
+     * @return the checkpoint restored, empty when there is none or checkpoints are off
+     * @throws IllegalStateException if the loop has already restored (or started)
+     * @throws IllegalArgumentException if the checkpoint does not fit the trainer
+     */
+    public Optional<CheckpointInfo> restoreCheckpoint() {
+        if (restored) {
+            throw new IllegalStateException("the loop has already restored its checkpoint");
+        }
+        if (checkpoints == null) {
+            restored = true;
+            return Optional.empty();
+        }
+        restore();
+        return Optional.ofNullable(lastCheckpoint);
+    }
+
+    /** Restores the newest valid checkpoint, if any; the ones skipped are logged with their reasons. */
+    private void restore() {
+        restored = true;
+        long start = System.nanoTime();
+        CheckpointStore.Recovery recovery = checkpoints.latestValid();
+        for (CheckpointStore.Skipped s : recovery.skipped()) {
+            LOG.warn("Skipped checkpoint {}: {}", s.directory(), s.reason());
+        }
+        if (recovery.checkpoint().isEmpty()) {
+            LOG.info("No checkpoint under {}: starting from a new model", checkpoints.root());
+            return;
+        }
+        Checkpoint checkpoint = recovery.checkpoint().get();
+        checkpoint.restoreInto(trainer);
+        model = trainer.model();
+        serving = model.copy();
+        taskIndex.clear();
+        taskIndex.putAll(checkpoint.content().state().taskIndex());
+        for (ConsumedOffset o : checkpoint.offsets()) {
+            TopicPartition tp = new TopicPartition(o.topic(), o.partition());
+            restoredOffsets.put(tp, o.nextOffset());
+            consumed.put(tp, o.nextOffset());
+        }
+        lastCheckpoint = checkpoint.info();
+        lastPublishedVersion = checkpoint.info().modelVersion();
+        LOG.info("Restored checkpoint {} (model version {}, {} partitions) in {} ms", checkpoint.info().directory(),
+                model.version(), restoredOffsets.size(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private boolean checkpointDue() {
+        return batchesSinceCheckpoint >= config.checkpoints().everyBatches()
+                || Duration.between(lastCheckpointAt, clock.instant()).compareTo(config.checkpoints().interval()) >= 0;
+    }
+
+    /**
+     * Flushes the outputs, writes a checkpoint of the model, buffer, state and the offsets of the
+     * assigned partitions, and once it is durable commits exactly those offsets. A checkpoint that
+     * cannot be written is logged and retried at the next due time; nothing is committed meanwhile.
+     */
+    private CheckpointInfo checkpoint(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer) {
+        return checkpoint(c, producer, lastPublishedVersion);
+    }
+
+    private void rollback(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer, Rollback r) {
+        try {
+            CheckpointInfo target = checkpoints.list().stream().filter(i -> i.modelVersion() == r.version())
+                    .findFirst().orElseThrow(() -> new NoSuchElementException("no kept checkpoint holds model version "
+                            + r.version() + "; kept: " + checkpoints.list().stream().map(CheckpointInfo::modelVersion).toList()));
+            Checkpoint chosen = checkpoints.read(target.directory());
+            Classifier back = chosen.model().copyAsVersion(model.version() + 1);
+            trainer.restore(back, trainer.tasksEnded());
+            model = trainer.model();
+            serving = model.copy();
+            lastServingRefresh = clock.instant();
+            CheckpointInfo info = checkpoint(c, producer, r.version());
+            if (info == null) {
+                throw new IllegalStateException("the rollback to version " + r.version()
+                        + " is in effect but its checkpoint failed; see the log");
+            }
+            LOG.info("Rolled back to the model of version {} as version {}", r.version(), info.modelVersion());
+            r.done().complete(info);
+        } catch (CheckpointException | RuntimeException e) {
+            r.done().completeExceptionally(e);
+        }
+    }
+
+    /** As above; {@code parent} is the version the model came from. Returns null when the write failed. */
+    private CheckpointInfo checkpoint(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer,
+                                      long parent) {
+        producer.flush();
+        Set<TopicPartition> assigned = c.assignment();
+        List<ConsumedOffset> offsets = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        consumed.forEach((tp, next) -> {
+            if (assigned.contains(tp)) {
+                offsets.add(new ConsumedOffset(tp.topic(), tp.partition(), next));
+                commit.put(tp, new OffsetAndMetadata(next));
+            }
+        });
+        long start = System.nanoTime();
+        CheckpointInfo info;
+        try {
+            info = checkpoints.write(CheckpointContent.capture(trainer, taskIndex, offsets), parent);
+        } catch (CheckpointException e) {
+            LOG.error("Checkpoint failed; offsets stay uncommitted until one succeeds: {}", e.getMessage(), e);
+            lastCheckpointAt = clock.instant();
+            batchesSinceCheckpoint = 0;
+            return null;
+        }
+        long wroteAt = System.nanoTime();
+        if (!commit.isEmpty()) {
+            try {
+                c.commitSync(commit);
+            } catch (WakeupException e) {
+                // stop() woke the consumer while the loop was not polling; the wake-up is spent now.
+                if (!stopRequested) {
+                    throw e;
+                }
+                c.commitSync(commit);
+            }
+        }
+        lastCheckpoint = info;
+        lastCheckpointAt = clock.instant();
+        batchesSinceCheckpoint = 0;
+        uncheckpointed = false;
+        LOG.info("Checkpoint {} (model version {}) written in {} ms, {} offsets committed", info.sequence(),
+                info.modelVersion(), (wroteAt - start) / 1_000_000, commit.size());
+        if (info.modelVersion() != lastPublishedVersion) {
+            publishVersion(producer, info);
+        }
+        return info;
+    }
+
+    /** Publishes the checkpointed model as a {@link ModelVersion}, keyed by model name. */
+    private void publishVersion(KafkaProducer<String, byte[]> producer, CheckpointInfo info) {
+        LearnerStatus s = status;
+        Map<String, Double> metrics = new java.util.TreeMap<>();
+        if (Double.isFinite(s.accuracy())) {
+            metrics.put("accuracy.prequential", s.accuracy());
+        }
+        if (Double.isFinite(s.windowAccuracy())) {
+            metrics.put("accuracy.window", s.windowAccuracy());
+        }
+        metrics.put("samples.trained", (double) s.trainedSamples());
+        metrics.put("checkpoint.sequence", (double) info.sequence());
+        ModelVersion version = ModelVersion.newBuilder()
+                .setModelName(config.modelName())
+                .setVersion(info.modelVersion())
+                .setParent(info.parentVersion() >= 0 ? info.parentVersion() : null)
+                .setStrategy(strategyName())
+                .setCreatedAt(info.createdAt())
+                .setMetrics(metrics)
+                .setCheckpointUri(info.uri())
+                .build();
+        producer.send(new ProducerRecord<>(config.topics().models(), config.modelName(),
+                MnemoSerdes.modelVersion().encode(version)), (metadata, e) -> {
+                    if (e != null) {
+                        LOG.warn("Cannot publish model version {}: {}", info.modelVersion(), e.toString());
+                    }
+                });
+        lastPublishedVersion = info.modelVersion();
+    }
+
+    /** fine-tune, lwf, replay or lwf+replay, from the trainer's strategies. */
+    private String strategyName() {
+        boolean lwf = trainer.strategy(Lwf.class).isPresent();
+        boolean replay = trainer.strategy(Replay.class).isPresent();
+        return lwf && replay ? "lwf+replay" : lwf ? "lwf" : replay ? "replay" : "fine-tune";
+    }
+
     private Prediction prediction(Sample s, float[] probabilities, int predicted, long version, Instant now) {
         List<Float> probs = new ArrayList<>(probabilities.length);
         for (float p : probabilities) {
@@ -417,6 +710,46 @@ public final class LearnerLoop implements Runnable {
         props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "mnemo-learner-out-" + config.groupId());
         return props;
+    }
+
+    /**
+     * With checkpoints: checkpoints (and commits) what was processed before a rebalance takes
+     * partitions away, and seeks newly assigned partitions to their checkpointed offsets.
+     */
+    private final class CheckpointOnRebalance implements ConsumerRebalanceListener {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final KafkaProducer<String, byte[]> producer;
+
+        CheckpointOnRebalance(KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer) {
+            this.consumer = consumer;
+            this.producer = producer;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (uncheckpointed && !abandon && !partitions.isEmpty()) {
+                checkpoint(consumer, producer);
+            }
+            consumed.keySet().removeAll(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // Another member may own them already: nothing can be committed for them.
+            consumed.keySet().removeAll(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                Long offset = restoredOffsets.remove(tp);
+                if (offset != null) {
+                    consumer.seek(tp, offset);
+                    consumed.put(tp, offset);
+                }
+            }
+            LOG.info("Learner assigned {}", partitions);
+        }
     }
 
     /** Commits what was processed before a rebalance takes partitions away. */

@@ -21,14 +21,66 @@ import dev.mnemo.schemas.Topics;
  *                         at least 0; the oldest are forgotten first
  * @param taskBoundariesFromTags end a task for the strategy when labelled samples of a new task tag
  *                         arrive; false for streams without task labels
+ * @param checkpoints      checkpointing of the learner state, or {@link Checkpoints#disabled()}
  */
 public record LearnerLoopConfig(Topics topics, String groupId, String modelName, int maxPollRecords,
                                 int trainBatchSize, int accuracyWindow, Duration pollTimeout,
                                 Duration servingRefresh, Duration lagInterval, int pendingPredictions,
-                                boolean taskBoundariesFromTags) {
+                                boolean taskBoundariesFromTags, Checkpoints checkpoints) {
+
+    /**
+     * Checkpoints of the model, replay buffer, strategy state and consumed offsets. With a directory,
+     * the loop writes one every {@code everyBatches} batches or {@code interval}, whichever comes
+     * first, and commits offsets to Kafka only once the checkpoint holding them is durable; without
+     * one (null), it commits after every batch and keeps no state across restarts.
+     *
+     * @param directory    where checkpoints go, or null to disable them
+     * @param everyBatches batches between checkpoints, at least 1
+     * @param interval     the longest time between checkpoints while records arrive, positive
+     * @param keep         checkpoints kept, at least 1
+     */
+    public record Checkpoints(java.nio.file.Path directory, int everyBatches, Duration interval, int keep) {
+        public Checkpoints {
+            if (everyBatches < 1) {
+                throw new IllegalArgumentException("checkpoint everyBatches must be >= 1, got " + everyBatches);
+            }
+            requirePositive(interval, "checkpoint interval");
+            if (keep < 1) {
+                throw new IllegalArgumentException("checkpoint keep must be >= 1, got " + keep);
+            }
+        }
+
+        /** No checkpoints (the defaults apply once a directory is given). */
+        public static Checkpoints disabled() {
+            return new Checkpoints(null, 50, Duration.ofSeconds(30), 3);
+        }
+
+        /** Checkpoints in {@code directory}, every 50 batches or 30 s, the last 3 kept. */
+        public static Checkpoints in(java.nio.file.Path directory) {
+            return new Checkpoints(Objects.requireNonNull(directory, "directory"), 50, Duration.ofSeconds(30), 3);
+        }
+
+        public boolean enabled() {
+            return directory != null;
+        }
+
+        public Checkpoints every(int batches, Duration time) {
+            return new Checkpoints(directory, batches, time, keep);
+        }
+    }
+
+    /** Without checkpoints. */
+    public LearnerLoopConfig(Topics topics, String groupId, String modelName, int maxPollRecords,
+                             int trainBatchSize, int accuracyWindow, Duration pollTimeout,
+                             Duration servingRefresh, Duration lagInterval, int pendingPredictions,
+                             boolean taskBoundariesFromTags) {
+        this(topics, groupId, modelName, maxPollRecords, trainBatchSize, accuracyWindow, pollTimeout, servingRefresh,
+                lagInterval, pendingPredictions, taskBoundariesFromTags, Checkpoints.disabled());
+    }
 
     public LearnerLoopConfig {
         Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(checkpoints, "checkpoints (use Checkpoints.disabled())");
         if (groupId == null || groupId.isBlank()) {
             throw new IllegalArgumentException("groupId must not be blank");
         }
@@ -63,12 +115,17 @@ public record LearnerLoopConfig(Topics topics, String groupId, String modelName,
 
     public LearnerLoopConfig withGroupId(String id) {
         return new LearnerLoopConfig(topics, id, modelName, maxPollRecords, trainBatchSize, accuracyWindow,
-                pollTimeout, servingRefresh, lagInterval, pendingPredictions, taskBoundariesFromTags);
+                pollTimeout, servingRefresh, lagInterval, pendingPredictions, taskBoundariesFromTags, checkpoints);
+    }
+
+    public LearnerLoopConfig withCheckpoints(Checkpoints settings) {
+        return new LearnerLoopConfig(topics, groupId, modelName, maxPollRecords, trainBatchSize, accuracyWindow,
+                pollTimeout, servingRefresh, lagInterval, pendingPredictions, taskBoundariesFromTags, settings);
     }
 
     public LearnerLoopConfig withMaxPollRecords(int records) {
         return new LearnerLoopConfig(topics, groupId, modelName, records, trainBatchSize, accuracyWindow,
-                pollTimeout, servingRefresh, lagInterval, pendingPredictions, taskBoundariesFromTags);
+                pollTimeout, servingRefresh, lagInterval, pendingPredictions, taskBoundariesFromTags, checkpoints);
     }
 
     private static void requirePositive(Duration d, String name) {

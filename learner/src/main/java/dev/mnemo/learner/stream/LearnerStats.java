@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.mnemo.learner.checkpoint.CheckpointInfo;
 import dev.mnemo.learner.eval.PrequentialAccuracy;
 import dev.mnemo.learner.eval.TaskAccuracy;
 
@@ -86,7 +87,7 @@ final class LearnerStats {
         lag = value;
     }
 
-    LearnerStatus snapshot(String state, long modelVersion, String error) {
+    LearnerStatus snapshot(String state, long modelVersion, String error, CheckpointInfo lastCheckpoint) {
         Instant now = clock.instant();
         Duration sinceMark = Duration.between(rateMark, now);
         if (sinceMark.compareTo(rateInterval) >= 0) {
@@ -97,6 +98,6 @@ final class LearnerStats {
         return new LearnerStatus(state, received, predicted, labelled, predicted - labelled,
                 lateLabelled, lateUnmatched, taskBoundaries, rejected,
                 trainedSamples, modelVersion, accuracy.accuracy(), accuracy.windowAccuracy(),
-                taskAccuracy.snapshot(), samplesPerSecond, lag, startedAt, now, error);
+                taskAccuracy.snapshot(), samplesPerSecond, lag, startedAt, now, error, lastCheckpoint);
     }
 }

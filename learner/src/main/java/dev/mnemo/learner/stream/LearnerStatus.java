@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.mnemo.learner.checkpoint.CheckpointInfo;
 import dev.mnemo.learner.eval.TaskAccuracy;
 
 /**
@@ -34,13 +35,14 @@ import dev.mnemo.learner.eval.TaskAccuracy;
  * @param startedAt         when the loop started
  * @param updatedAt         when this snapshot was taken
  * @param error             why the loop failed, or null
+ * @param lastCheckpoint    the last checkpoint written or restored, or null (none, or checkpoints off)
  */
 public record LearnerStatus(String state, long received, long predicted, long labelled, long unlabelled,
                             long lateLabelled, long lateUnmatched, long taskBoundaries,
                             Map<String, Long> rejected, long trainedSamples, long modelVersion,
                             double accuracy, double windowAccuracy, List<TaskAccuracy.TaskSnapshot> tasks,
                             double samplesPerSecond, long lag, Instant startedAt, Instant updatedAt,
-                            String error) {
+                            String error, CheckpointInfo lastCheckpoint) {
 
     public LearnerStatus {
         rejected = Map.copyOf(rejected);
@@ -54,6 +56,6 @@ public record LearnerStatus(String state, long received, long predicted, long la
 
     static LearnerStatus starting(Instant now) {
         return new LearnerStatus("STARTING", 0, 0, 0, 0, 0, 0, 0, Map.of(), 0, 0, Double.NaN, Double.NaN, List.of(),
-                0, -1, now, now, null);
+                0, -1, now, now, null, null);
     }
 }

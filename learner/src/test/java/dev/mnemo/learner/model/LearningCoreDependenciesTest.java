@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 class LearningCoreDependenciesTest {
 
     private static final Path SOURCES = Path.of("src/main/java/dev/mnemo/learner");
-    private static final List<String> CORE = List.of("model", "eval");
-    private static final List<String> WITHOUT_DL4J = List.of("eval");
+    private static final List<String> CORE = List.of("model", "eval", "checkpoint");
+    private static final List<String> WITHOUT_DL4J = List.of("eval", "checkpoint");
 
     @Test
     void coreImportsNeitherQuarkusNorKafka() {

@@ -1,0 +1,553 @@
+package dev.mnemo.learner.checkpoint;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+import dev.mnemo.learner.model.Classifier;
+import dev.mnemo.learner.strategy.Lwf;
+import dev.mnemo.replay.CompactReplayBuffer;
+import dev.mnemo.replay.ReplaySnapshots;
+import dev.mnemo.replay.ReplayStoreException;
+
+/**
+ * Crash-safe checkpoints of the learner: one directory per checkpoint, written atomically, verified
+ * on read, the newest {@code keep} kept.
+ *
+ * <h2>Layout</h2>
+ * <pre>
+ * root/ckpt-0000000000000000042/
+ *   model.zip            the model with its Adam state and version ({@link Classifier#save})
+ *   teacher.zip          the LwF teacher, when there is one
+ *   replay/snapshot-0000000000000000001/{data.bin,manifest.properties}   the replay buffer ({@link ReplaySnapshots})
+ *   state.properties     trainer and loop state: task boundaries passed, LwF classes and warm-up, task index
+ *   offsets.properties   topic/partition = next offset, for every input partition
+ *   manifest.properties  written last: format version, sequence, time, model versions, and the length and
+ *                        CRC-32C of every file above; closed by manifest.crc32c over the lines before it
+ * </pre>
+ *
+ * <h2>Atomicity</h2>
+ * Everything is written into a fresh {@code .tmp-ckpt-*} directory; each file is forced to disk, the
+ * manifest is written last and forced, the directory is forced, renamed to {@code ckpt-<sequence>}
+ * atomically, and the root is forced. A crash leaves the whole checkpoint or none under a checkpoint
+ * name; leftovers of an interrupted write are deleted by the next write. A checkpoint whose files were
+ * truncated or altered afterwards fails verification (length, then CRC-32C, then loading) and
+ * {@link #latestValid()} falls back to the previous one, reporting why.
+ *
+ * <p>One writer per root at a time; not thread-safe.
+ *
+ * <pre>{@code
+ * CheckpointStore store = new CheckpointStore(Path.of("state/checkpoints"), 3, Clock.systemUTC());
+ * store.write(CheckpointContent.capture(trainer, taskIndex, offsets));
+ * CheckpointStore.Recovery r = store.latestValid();
+ * r.skipped().forEach(s -> log.warn(s.reason()));
+ * r.checkpoint().ifPresent(c -> c.restoreInto(trainer));
+ * }</pre>
+ */
+public final class CheckpointStore {
+
+    /** The format this version writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+    public static final String MANIFEST = "manifest.properties";
+    public static final String MODEL = "model.zip";
+    public static final String TEACHER = "teacher.zip";
+    public static final String REPLAY = "replay";
+    public static final String STATE = "state.properties";
+    public static final String OFFSETS = "offsets.properties";
+
+    private static final String PREFIX = "ckpt-";
+    private static final String TMP_PREFIX = ".tmp-" + PREFIX;
+    private static final Pattern NAME = Pattern.compile("ckpt-\\d{19}");
+
+    private final Path root;
+    private final int keep;
+    private final Clock clock;
+
+    /** A checkpoint {@link #latestValid()} passed over, and why. */
+    public record Skipped(Path directory, String reason) {
+    }
+
+    /** The newest checkpoint that verified and loaded, if any, and the newer ones skipped, newest first. */
+    public record Recovery(Optional<Checkpoint> checkpoint, List<Skipped> skipped) {
+        public Recovery {
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    /**
+     * @param root  the directory holding the checkpoints (created on the first write)
+     * @param keep  how many checkpoints to keep, at least 1
+     * @param clock the time stamped on checkpoints
+     * @throws IllegalArgumentException if {@code root} or {@code clock} is null or {@code keep < 1}
+     */
+    public CheckpointStore(Path root, int keep, Clock clock) {
+        if (root == null || clock == null) {
+            throw new IllegalArgumentException("root and clock must be non-null");
+        }
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep must be >= 1, got " + keep);
+        }
+        this.root = root.toAbsolutePath();
+        this.keep = keep;
+        this.clock = clock;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Writes a checkpoint with the next sequence number, atomically, then deletes all but the newest
+     * {@code keep} checkpoints.
+     *
+     * @return what was written
+     * @throws CheckpointException when a part cannot be written; no checkpoint is left under a
+     *                             checkpoint name then
+     */
+    public CheckpointInfo write(CheckpointContent content) throws CheckpointException {
+        return write(content, Long.MIN_VALUE);
+    }
+
+    /**
+     * As {@link #write(CheckpointContent)}, recording {@code parentVersion} as the version the model
+     * came from (for example the version a rollback went back to) instead of the model version of
+     * the newest checkpoint; -1 for none.
+     */
+    public CheckpointInfo write(CheckpointContent content, long parentVersion) throws CheckpointException {
+        Objects.requireNonNull(content, "content");
+        if (parentVersion < -1 && parentVersion != Long.MIN_VALUE) {
+            throw new IllegalArgumentException("parentVersion must be >= -1, got " + parentVersion);
+        }
+        Path tmp = null;
+        try {
+            Files.createDirectories(root);
+            List<Path> existing = checkpoints();
+            long sequence = existing.isEmpty() ? 1 : sequenceOf(existing.get(0)) + 1;
+            long parent = parentVersion != Long.MIN_VALUE ? parentVersion
+                    : existing.isEmpty() ? -1 : parentOf(existing.get(0));
+            Path target = root.resolve(String.format("%s%019d", PREFIX, sequence));
+            tmp = Files.createTempDirectory(root, TMP_PREFIX);
+            Instant now = clock.instant();
+
+            content.model().save(tmp.resolve(MODEL));
+            if (content.teacher().isPresent()) {
+                content.teacher().get().save(tmp.resolve(TEACHER));
+            }
+            String replaySnapshot = null;
+            if (content.buffer().isPresent()) {
+                Path snap = ReplaySnapshots.write(content.buffer().get(), tmp.resolve(REPLAY));
+                replaySnapshot = tmp.relativize(snap).toString().replace('\\', '/');
+            }
+            writeDurably(tmp.resolve(STATE), stateText(content.state()));
+            writeDurably(tmp.resolve(OFFSETS), offsetsText(content.offsets()));
+
+            Map<String, String> manifest = new LinkedHashMap<>();
+            manifest.put("format.version", Integer.toString(FORMAT_VERSION));
+            manifest.put("sequence", Long.toString(sequence));
+            manifest.put("created.at", now.toString());
+            manifest.put("model.version", Long.toString(content.model().version()));
+            manifest.put("parent.version", Long.toString(parent));
+            if (replaySnapshot != null) {
+                manifest.put("replay.snapshot", replaySnapshot);
+            }
+            for (Path file : files(tmp)) {
+                String name = tmp.relativize(file).toString().replace('\\', '/');
+                manifest.put("file." + name + ".bytes", Long.toString(Files.size(file)));
+                manifest.put("file." + name + ".crc32c", Long.toHexString(crc32c(file)));
+            }
+            StringBuilder text = new StringBuilder("# Mnemo learner checkpoint\n");
+            manifest.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+            long manifestCrc = crc32c(text.toString());
+            text.append("manifest.crc32c=").append(Long.toHexString(manifestCrc)).append('\n');
+            writeDurably(tmp.resolve(MANIFEST), text.toString());
+            forceDirectory(tmp);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new CheckpointException("the file system of " + root
+                        + " cannot rename atomically, so checkpoints there would not be crash-safe", e);
+            }
+            tmp = null;
+            forceDirectory(root);
+            prune();
+            return new CheckpointInfo(sequence, now, content.model().version(), parent, target);
+        } catch (CheckpointException e) {
+            throw e;
+        } catch (IOException | ReplayStoreException | RuntimeException e) {
+            throw new CheckpointException("cannot write a checkpoint under " + root + ": " + e, e);
+        } finally {
+            if (tmp != null) {
+                deleteTree(tmp);
+            }
+        }
+    }
+
+    /**
+     * Verifies and loads the checkpoint in {@code directory}.
+     *
+     * @throws CheckpointException naming the failed check: manifest missing or altered, a file
+     *                             missing, truncated or with another checksum, or a part that does
+     *                             not load
+     */
+    public Checkpoint read(Path directory) throws CheckpointException {
+        Map<String, String> manifest = verify(directory);
+        CheckpointInfo info = info(directory, manifest);
+        try {
+            Classifier model = Classifier.load(directory.resolve(MODEL));
+            if (model.version() != info.modelVersion()) {
+                throw new CheckpointException(directory + ": model.zip holds version " + model.version()
+                        + ", the manifest says " + info.modelVersion());
+            }
+            Optional<Classifier> teacher = manifest.containsKey("file." + TEACHER + ".bytes")
+                    ? Optional.of(Classifier.load(directory.resolve(TEACHER))) : Optional.empty();
+            Optional<CompactReplayBuffer> buffer = manifest.containsKey("replay.snapshot")
+                    ? Optional.of(ReplaySnapshots.read(directory.resolve(manifest.get("replay.snapshot"))))
+                    : Optional.empty();
+            LearnerState state = parseState(directory, Files.readString(directory.resolve(STATE)));
+            List<ConsumedOffset> offsets = parseOffsets(directory, Files.readString(directory.resolve(OFFSETS)));
+            return new Checkpoint(info, new CheckpointContent(model, teacher, buffer, state, offsets));
+        } catch (CheckpointException e) {
+            throw e;
+        } catch (IOException | ReplayStoreException | RuntimeException e) {
+            throw new CheckpointException(directory + ": a part does not load: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The newest checkpoint that verifies and loads, and every newer one skipped with its reason. An
+     * absent or empty root gives an empty recovery.
+     */
+    public Recovery latestValid() {
+        List<Skipped> skipped = new ArrayList<>();
+        List<Path> all;
+        try {
+            all = checkpoints();
+        } catch (IOException e) {
+            return new Recovery(Optional.empty(), List.of(new Skipped(root, "cannot list checkpoints: " + e)));
+        }
+        for (Path dir : all) {
+            try {
+                return new Recovery(Optional.of(read(dir)), skipped);
+            } catch (CheckpointException e) {
+                skipped.add(new Skipped(dir, e.getMessage()));
+            }
+        }
+        return new Recovery(Optional.empty(), skipped);
+    }
+
+    /** The checkpoints whose manifest verifies, newest first (their files are not checked). */
+    public List<CheckpointInfo> list() {
+        List<CheckpointInfo> out = new ArrayList<>();
+        try {
+            for (Path dir : checkpoints()) {
+                try {
+                    out.add(info(dir, readManifest(dir)));
+                } catch (CheckpointException e) {
+                    // listed by latestValid() with its reason
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** Checkpoint directories, newest first. */
+    private List<Path> checkpoints() throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return out;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, PREFIX + "*")) {
+            for (Path p : dirs) {
+                if (NAME.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p)) {
+                    out.add(p);
+                }
+            }
+        }
+        out.sort(Comparator.comparingLong(CheckpointStore::sequenceOf).reversed());
+        return out;
+    }
+
+    private void prune() throws IOException {
+        List<Path> all = checkpoints();
+        for (Path old : all.subList(Math.min(keep, all.size()), all.size())) {
+            deleteTree(old);
+        }
+        try (DirectoryStream<Path> tmp = Files.newDirectoryStream(root, TMP_PREFIX + "*")) {
+            for (Path p : tmp) {
+                deleteTree(p);
+            }
+        }
+    }
+
+    private static long parentOf(Path newest) {
+        try {
+            return Long.parseLong(readManifest(newest).get("model.version"));
+        } catch (CheckpointException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static Map<String, String> verify(Path dir) throws CheckpointException {
+        Map<String, String> manifest = readManifest(dir);
+        String version = manifest.get("format.version");
+        if (!Integer.toString(FORMAT_VERSION).equals(version)) {
+            throw new CheckpointException(dir + ": format version " + version + ", this reader supports "
+                    + FORMAT_VERSION);
+        }
+        for (String required : List.of(MODEL, STATE, OFFSETS)) {
+            if (!manifest.containsKey("file." + required + ".bytes")) {
+                throw new CheckpointException(dir + ": the manifest lists no " + required);
+            }
+        }
+        for (Map.Entry<String, String> e : manifest.entrySet()) {
+            String key = e.getKey();
+            if (!key.startsWith("file.") || !key.endsWith(".bytes")) {
+                continue;
+            }
+            String name = key.substring("file.".length(), key.length() - ".bytes".length());
+            Path file = dir.resolve(name);
+            long expected = Long.parseLong(e.getValue());
+            long actual;
+            try {
+                actual = Files.size(file);
+            } catch (NoSuchFileException ex) {
+                throw new CheckpointException(dir + ": " + name + " is missing");
+            } catch (IOException ex) {
+                throw new CheckpointException(dir + ": cannot read " + name + ": " + ex, ex);
+            }
+            if (actual != expected) {
+                throw new CheckpointException(dir + ": " + (actual < expected ? "truncated" : "too long") + ": " + name
+                        + " has " + actual + " bytes, the manifest says " + expected);
+            }
+            String crcText = manifest.get("file." + name + ".crc32c");
+            long crc;
+            try {
+                crc = crc32c(file);
+            } catch (IOException ex) {
+                throw new CheckpointException(dir + ": cannot read " + name + ": " + ex, ex);
+            }
+            if (crcText == null || Long.parseLong(crcText, 16) != crc) {
+                throw new CheckpointException(dir + ": checksum mismatch: " + name + " has CRC-32C "
+                        + Long.toHexString(crc) + ", the manifest says " + crcText);
+            }
+        }
+        return manifest;
+    }
+
+    private static Map<String, String> readManifest(Path dir) throws CheckpointException {
+        String text;
+        try {
+            text = Files.readString(dir.resolve(MANIFEST), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException(dir + ": " + MANIFEST + " is missing");
+        } catch (IOException e) {
+            throw new CheckpointException(dir + ": cannot read " + MANIFEST + ": " + e, e);
+        }
+        int last = text.lastIndexOf("manifest.crc32c=");
+        if (last < 0 || !text.endsWith("\n")) {
+            throw new CheckpointException(dir + ": " + MANIFEST + " is incomplete (no manifest.crc32c line)");
+        }
+        String body = text.substring(0, last);
+        String stated = text.substring(last + "manifest.crc32c=".length()).trim();
+        if (!Long.toHexString(crc32c(body)).equals(stated)) {
+            throw new CheckpointException(dir + ": checksum mismatch: " + MANIFEST + " has CRC-32C "
+                    + Long.toHexString(crc32c(body)) + ", its last line says " + stated);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : body.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                throw new CheckpointException(dir + ": malformed manifest line '" + line + "'");
+            }
+            out.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return out;
+    }
+
+    private static CheckpointInfo info(Path dir, Map<String, String> manifest) throws CheckpointException {
+        try {
+            return new CheckpointInfo(Long.parseLong(manifest.get("sequence")),
+                    Instant.parse(manifest.get("created.at")), Long.parseLong(manifest.get("model.version")),
+                    Long.parseLong(manifest.getOrDefault("parent.version", "-1")), dir);
+        } catch (RuntimeException e) {
+            throw new CheckpointException(dir + ": malformed manifest: " + e, e);
+        }
+    }
+
+    static String stateText(LearnerState state) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("strategy", state.strategy());
+        p.setProperty("tasks.ended", Integer.toString(state.tasksEnded()));
+        p.setProperty("task.count", Integer.toString(state.taskIndex().size()));
+        state.taskIndex().forEach((tag, index) -> p.setProperty("task." + index, tag));
+        state.lwf().ifPresent(l -> {
+            p.setProperty("lwf.seen", join(l.seenClasses()));
+            if (l.teacherClasses() != null) {
+                p.setProperty("lwf.teacher", join(l.teacherClasses()));
+            }
+            p.setProperty("lwf.warmup-left", Integer.toString(l.warmupLeft()));
+        });
+        StringWriter out = new StringWriter();
+        p.store(out, "Mnemo learner state");
+        return out.toString();
+    }
+
+    static LearnerState parseState(Path dir, String text) throws IOException {
+        Properties p = new Properties();
+        p.load(new StringReader(text));
+        try {
+            Map<String, Integer> tasks = new LinkedHashMap<>();
+            int count = Integer.parseInt(p.getProperty("task.count"));
+            for (int i = 0; i < count; i++) {
+                String tag = p.getProperty("task." + i);
+                if (tag == null) {
+                    throw new IllegalArgumentException("task." + i + " is missing");
+                }
+                tasks.put(tag, i);
+            }
+            Optional<Lwf.State> lwf = p.containsKey("lwf.seen")
+                    ? Optional.of(new Lwf.State(split(p.getProperty("lwf.seen")),
+                            p.containsKey("lwf.teacher") ? split(p.getProperty("lwf.teacher")) : null,
+                            Integer.parseInt(p.getProperty("lwf.warmup-left"))))
+                    : Optional.empty();
+            return new LearnerState(p.getProperty("strategy", ""), Integer.parseInt(p.getProperty("tasks.ended")),
+                    lwf, tasks);
+        } catch (RuntimeException e) {
+            throw new CheckpointException(dir + ": malformed " + STATE + ": " + e, e);
+        }
+    }
+
+    static String offsetsText(List<ConsumedOffset> offsets) throws IOException {
+        Map<String, String> sorted = new TreeMap<>();
+        for (ConsumedOffset o : offsets) {
+            sorted.put(o.topic() + "/" + o.partition(), Long.toString(o.nextOffset()));
+        }
+        StringBuilder text = new StringBuilder("# topic/partition=next offset\n");
+        sorted.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        return text.toString();
+    }
+
+    static List<ConsumedOffset> parseOffsets(Path dir, String text) throws CheckpointException {
+        List<ConsumedOffset> out = new ArrayList<>();
+        try {
+            for (String line : text.split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                int eq = line.lastIndexOf('=');
+                int slash = line.lastIndexOf('/', eq);
+                out.add(new ConsumedOffset(line.substring(0, slash), Integer.parseInt(line.substring(slash + 1, eq)),
+                        Long.parseLong(line.substring(eq + 1).trim())));
+            }
+        } catch (RuntimeException e) {
+            throw new CheckpointException(dir + ": malformed " + OFFSETS + ": " + e, e);
+        }
+        return out;
+    }
+
+    private static String join(int[] values) {
+        StringBuilder b = new StringBuilder();
+        for (int v : values) {
+            if (b.length() > 0) {
+                b.append(',');
+            }
+            b.append(v);
+        }
+        return b.toString();
+    }
+
+    private static int[] split(String text) {
+        String t = text.trim();
+        if (t.isEmpty()) {
+            return new int[0];
+        }
+        return Stream.of(t.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    private static void writeDurably(Path file, String text) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        }
+    }
+
+    private static void forceDirectory(Path dir) {
+        // Forcing a directory makes a rename in it durable; some platforms cannot open one, and then the
+        // rename is as durable as that file system makes it.
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // not supported here
+        }
+    }
+
+    private static long crc32c(Path file) throws IOException {
+        CRC32C crc = new CRC32C();
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                crc.update(buffer, 0, n);
+            }
+        }
+        return crc.getValue();
+    }
+
+    private static long crc32c(String text) {
+        CRC32C crc = new CRC32C();
+        crc.update(text.getBytes(StandardCharsets.UTF_8));
+        return crc.getValue();
+    }
+
+    private static long sequenceOf(Path dir) {
+        return Long.parseLong(dir.getFileName().toString().substring(PREFIX.length()));
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a leftover is deleted by the next prune
+        }
+    }
+}

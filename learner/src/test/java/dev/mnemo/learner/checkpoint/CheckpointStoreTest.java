@@ -1,0 +1,272 @@
+package dev.mnemo.learner.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.mnemo.learner.model.Classifier;
+import dev.mnemo.learner.model.MlpSpec;
+import dev.mnemo.learner.model.TrainingBatch;
+import dev.mnemo.learner.strategy.Batch;
+import dev.mnemo.learner.strategy.ContinualTrainer;
+import dev.mnemo.learner.strategy.Lwf;
+import dev.mnemo.learner.strategy.Replay;
+import dev.mnemo.learner.strategy.StrategySpec;
+import dev.mnemo.replay.CompactReplayBuffer;
+import dev.mnemo.replay.ReplayBatch;
+
+class CheckpointStoreTest {
+
+    private static final MlpSpec SPEC = MlpSpec.defaults(16, 4).withHidden(List.of(12));
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
+    private static final List<ConsumedOffset> OFFSETS = List.of(new ConsumedOffset("mnemo.samples.labelled", 0, 120),
+            new ConsumedOffset("mnemo.samples.labelled", 1, 98), new ConsumedOffset("mnemo.samples.unlabelled", 0, 7));
+
+    @TempDir
+    Path root;
+
+    /** A lwf+replay trainer that has passed one task boundary, so every part is non-trivial. */
+    private static ContinualTrainer trainedLwfReplay(long seed, int stepsPerTask) {
+        ContinualTrainer trainer = StrategySpec.parse("lwf+replay").withBuffer(50, "class-balanced").withReplaySize(8)
+                .trainer(SPEC);
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int task = 0; task < 2; task++) {
+            if (task > 0) {
+                trainer.taskBoundary();
+            }
+            for (int s = 0; s < stepsPerTask; s++) {
+                trainer.step(batch(random, 16, 2 * task, task));
+            }
+        }
+        return trainer;
+    }
+
+    private static Batch batch(SplittableRandom random, int n, int firstClass, int task) {
+        float[][] x = new float[n][SPEC.inputs()];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = firstClass + random.nextInt(2);
+            for (int j = 0; j < x[i].length; j++) {
+                x[i][j] = (float) random.nextDouble() + (j % SPEC.classes() == y[i] ? 1f : 0f);
+            }
+        }
+        return Batch.labelled(x, y, task);
+    }
+
+    private static float[][] probe() {
+        return batch(new SplittableRandom(99), 32, 0, 0).features();
+    }
+
+    private static Map<String, Integer> tasks() {
+        Map<String, Integer> tasks = new LinkedHashMap<>();
+        tasks.put("digits 0-1", 0);
+        tasks.put("digits=2/3 # odd:tag", 1);
+        return tasks;
+    }
+
+    @Test
+    void roundTripRestoresEveryPart() throws Exception {
+        ContinualTrainer trainer = trainedLwfReplay(1, 6);
+        CheckpointStore store = new CheckpointStore(root, 3, CLOCK);
+        CheckpointInfo written = store.write(CheckpointContent.capture(trainer, tasks(), OFFSETS));
+
+        CheckpointStore.Recovery recovery = new CheckpointStore(root, 3, CLOCK).latestValid();
+        assertThat(recovery.skipped()).isEmpty();
+        Checkpoint back = recovery.checkpoint().orElseThrow();
+        assertThat(back.info()).isEqualTo(written);
+        assertThat(back.info().sequence()).isEqualTo(1);
+        assertThat(back.info().createdAt()).isEqualTo(CLOCK.instant());
+        assertThat(back.info().modelVersion()).isEqualTo(trainer.model().version()).isEqualTo(12);
+        assertThat(back.offsets()).containsExactlyInAnyOrderElementsOf(OFFSETS);
+        assertThat(back.content().state().taskIndex()).containsExactlyEntriesOf(tasks());
+        assertThat(back.content().state().tasksEnded()).isEqualTo(1);
+
+        Lwf lwf = trainer.strategy(Lwf.class).orElseThrow();
+        Lwf.State lwfBack = back.content().state().lwf().orElseThrow();
+        assertThat(lwfBack.seenClasses()).containsExactly(lwf.state().seenClasses()).containsExactly(0, 1, 2, 3);
+        assertThat(lwfBack.teacherClasses()).containsExactly(0, 1);
+        assertThat(back.model().logits(probe())).isDeepEqualTo(trainer.model().logits(probe()));
+        assertThat(back.content().teacher().orElseThrow().logits(probe()))
+                .isDeepEqualTo(lwf.teacher().orElseThrow().logits(probe()));
+        CompactReplayBuffer original = (CompactReplayBuffer) trainer.strategy(Replay.class).orElseThrow().buffer();
+        assertSameContents(back.content().buffer().orElseThrow(), original);
+
+        ContinualTrainer fresh = StrategySpec.parse("lwf+replay").withBuffer(50, "class-balanced").withReplaySize(8)
+                .trainer(SPEC);
+        back.restoreInto(fresh);
+        assertThat(fresh.model().version()).isEqualTo(12);
+        assertThat(fresh.tasksEnded()).isEqualTo(1);
+        assertThat(fresh.strategy(Lwf.class).orElseThrow().state().teacherClasses()).containsExactly(0, 1);
+        assertSameContents((CompactReplayBuffer) fresh.strategy(Replay.class).orElseThrow().buffer(), original);
+        // The optimiser state came back too: one more identical step gives identical parameters.
+        Batch next = batch(new SplittableRandom(5), 16, 2, 1);
+        trainer.model().train(TrainingBatch.labelled(next.features(), next.labels()));
+        fresh.model().train(TrainingBatch.labelled(next.features(), next.labels()));
+        for (int layer = 0; layer < fresh.model().layerCount(); layer++) {
+            assertThat(fresh.model().layerParameters(layer)).containsExactly(trainer.model().layerParameters(layer));
+        }
+    }
+
+    @Test
+    void fineTuningCheckpointHasNoTeacherAndNoBuffer() throws Exception {
+        ContinualTrainer trainer = StrategySpec.parse("fine-tune").trainer(SPEC);
+        trainer.step(batch(new SplittableRandom(3), 8, 0, 0));
+        CheckpointStore store = new CheckpointStore(root, 3, CLOCK);
+        store.write(CheckpointContent.capture(trainer, Map.of(), List.of()));
+        Checkpoint back = store.latestValid().checkpoint().orElseThrow();
+        assertThat(back.content().teacher()).isEmpty();
+        assertThat(back.content().buffer()).isEmpty();
+        assertThat(back.content().state().lwf()).isEmpty();
+        assertThat(back.offsets()).isEmpty();
+        assertThat(Files.exists(back.info().directory().resolve(CheckpointStore.TEACHER))).isFalse();
+
+        ContinualTrainer lwf = StrategySpec.parse("lwf").trainer(SPEC);
+        assertThatThrownBy(() -> back.restoreInto(lwf)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("LwF");
+    }
+
+    @Test
+    void truncatedNewestFallsBackToThePrevious() throws Exception {
+        ContinualTrainer trainer = trainedLwfReplay(2, 3);
+        CheckpointStore store = new CheckpointStore(root, 3, CLOCK);
+        CheckpointInfo first = store.write(CheckpointContent.capture(trainer, tasks(), OFFSETS));
+        trainer.step(batch(new SplittableRandom(4), 16, 2, 1));
+        CheckpointInfo second = store.write(CheckpointContent.capture(trainer, tasks(), OFFSETS));
+        assertThat(second.parentVersion()).isEqualTo(first.modelVersion());
+        Path model = second.directory().resolve(CheckpointStore.MODEL);
+        try (var channel = Files.newByteChannel(model, StandardOpenOption.WRITE)) {
+            channel.truncate(Files.size(model) / 2);
+        }
+
+        CheckpointStore.Recovery recovery = store.latestValid();
+        assertThat(recovery.checkpoint().orElseThrow().info()).isEqualTo(first);
+        assertThat(recovery.skipped()).singleElement().satisfies(s -> {
+            assertThat(s.directory()).isEqualTo(second.directory());
+            assertThat(s.reason()).contains("truncated").contains("model.zip");
+        });
+    }
+
+    @Test
+    void bitFlipsAndMissingManifestsFallBackWithReasons() throws Exception {
+        ContinualTrainer trainer = trainedLwfReplay(3, 3);
+        CheckpointStore store = new CheckpointStore(root, 5, CLOCK);
+        CheckpointInfo first = store.write(CheckpointContent.capture(trainer, tasks(), OFFSETS));
+        CheckpointInfo flippedBuffer = store.write(CheckpointContent.capture(trainer, tasks(), OFFSETS));
+        CheckpointInfo flippedOffsets = store.write(CheckpointContent.capture(trainer, tasks(), OFFSETS));
+        CheckpointInfo noManifest = store.write(CheckpointContent.capture(trainer, tasks(), OFFSETS));
+        try (Stream<Path> files = Files.walk(flippedBuffer.directory().resolve(CheckpointStore.REPLAY))) {
+            flip(files.filter(f -> f.getFileName().toString().equals("data.bin")).findFirst().orElseThrow(), 100);
+        }
+        flip(flippedOffsets.directory().resolve(CheckpointStore.OFFSETS), 40);
+        Files.delete(noManifest.directory().resolve(CheckpointStore.MANIFEST));
+
+        CheckpointStore.Recovery recovery = store.latestValid();
+        assertThat(recovery.checkpoint().orElseThrow().info()).isEqualTo(first);
+        assertThat(recovery.skipped()).extracting(CheckpointStore.Skipped::directory)
+                .containsExactly(noManifest.directory(), flippedOffsets.directory(), flippedBuffer.directory());
+        assertThat(recovery.skipped().get(0).reason()).contains("manifest.properties is missing");
+        assertThat(recovery.skipped().get(1).reason()).contains("checksum mismatch").contains("offsets.properties");
+        assertThat(recovery.skipped().get(2).reason()).contains("checksum mismatch").contains("data.bin");
+        assertThat(store.list()).extracting(CheckpointInfo::sequence).containsExactly(3L, 2L, 1L);
+    }
+
+    @Test
+    void keepsTheNewestKAndCleansInterruptedWrites() throws Exception {
+        ContinualTrainer trainer = StrategySpec.parse("replay").withBuffer(20, "reservoir").trainer(SPEC);
+        CheckpointStore store = new CheckpointStore(root, 2, CLOCK);
+        Files.createDirectories(root.resolve(".tmp-ckpt-123"));
+        for (int i = 0; i < 4; i++) {
+            trainer.step(batch(new SplittableRandom(i), 8, 0, 0));
+            store.write(CheckpointContent.capture(trainer, Map.of(), OFFSETS));
+        }
+        try (Stream<Path> children = Files.list(root)) {
+            assertThat(children.map(p -> p.getFileName().toString()).sorted())
+                    .containsExactly("ckpt-0000000000000000003", "ckpt-0000000000000000004");
+        }
+        assertThat(store.list()).extracting(CheckpointInfo::modelVersion).containsExactly(4L, 3L);
+        assertThat(store.latestValid().checkpoint().orElseThrow().info().sequence()).isEqualTo(4);
+    }
+
+    @Test
+    void anEmptyOrAbsentRootHasNoCheckpoint() {
+        CheckpointStore store = new CheckpointStore(root.resolve("absent"), 1, CLOCK);
+        assertThat(store.latestValid().checkpoint()).isEmpty();
+        assertThat(store.latestValid().skipped()).isEmpty();
+        assertThat(store.list()).isEmpty();
+        assertThatThrownBy(() -> new CheckpointStore(root, 0, CLOCK)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(">= 1");
+    }
+
+    /** The figure the README quotes: the default network and a full float32 buffer of 1000 MNIST-sized rows. */
+    @Test
+    void defaultModelWithAThousandSampleBufferWritesAndRestores() throws Exception {
+        MlpSpec spec = MlpSpec.defaults(784, 10);
+        ContinualTrainer trainer = StrategySpec.parse("lwf+replay").trainer(spec);
+        SplittableRandom random = new SplittableRandom(11);
+        float[][] x = new float[100][784];
+        int[] y = new int[100];
+        for (int step = 0; step < 12; step++) {
+            for (int i = 0; i < x.length; i++) {
+                y[i] = random.nextInt(10);
+                for (int j = 0; j < 784; j++) {
+                    x[i][j] = (float) random.nextDouble();
+                }
+            }
+            trainer.step(Batch.labelled(x, y, 0));
+            if (step == 5) {
+                trainer.taskBoundary();
+            }
+        }
+        assertThat(trainer.strategy(Replay.class).orElseThrow().buffer().size()).isEqualTo(1000);
+        CheckpointStore store = new CheckpointStore(root, 3, Clock.systemUTC());
+        long[] writeMs = new long[3];
+        long[] readMs = new long[3];
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            store.write(CheckpointContent.capture(trainer, Map.of(), OFFSETS));
+            long t1 = System.nanoTime();
+            Checkpoint back = store.latestValid().checkpoint().orElseThrow();
+            long t2 = System.nanoTime();
+            writeMs[i] = (t1 - t0) / 1_000_000;
+            readMs[i] = (t2 - t1) / 1_000_000;
+            assertThat(back.model().version()).isEqualTo(12);
+        }
+        long bytes;
+        try (Stream<Path> files = Files.walk(store.latestValid().checkpoint().orElseThrow().info().directory())) {
+            bytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+        System.out.printf("checkpoint of 784-256-128-10 + teacher + 1000 x 784 float32 buffer: %d bytes, write %s ms,"
+                + " verify+restore %s ms%n", bytes, java.util.Arrays.toString(writeMs), java.util.Arrays.toString(readMs));
+    }
+
+    private static void assertSameContents(CompactReplayBuffer actual, CompactReplayBuffer expected) {
+        ReplayBatch a = actual.contents();
+        ReplayBatch e = expected.contents();
+        assertThat(actual.size()).isEqualTo(expected.size()).isPositive();
+        assertThat(actual.seen()).isEqualTo(expected.seen());
+        assertThat(a.labels()).containsExactly(e.labels());
+        assertThat(a.tasks()).containsExactly(e.tasks());
+        assertThat(a.features()).isDeepEqualTo(e.features());
+    }
+
+    private static void flip(Path file, int at) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[Math.min(at, bytes.length - 1)] ^= 0x10;
+        Files.write(file, bytes);
+    }
+}
