@@ -78,8 +78,16 @@ class LearnerServiceIT {
         // Checkpoints are off in this test (no mnemo.checkpoint.dir): no versions to list.
         given().when().get("/models/versions").then().statusCode(200).body("size()", equalTo(0));
 
-        Thread.sleep(2500); // dynamic meters (per task) are registered every 2 s
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        // Per-task meters are registered by a scheduled refresh (every 2 s): wait for them.
+        String metrics = "";
+        long metricsDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < metricsDeadline) {
+            metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+            if (metrics.contains("mnemo_learner_task_accuracy{task=\"t1\",window=\"sliding\"}")) {
+                break;
+            }
+            Thread.sleep(250);
+        }
         assertThat(metrics).contains("mnemo_learner_predictions_total 600.0");
         assertThat(metrics).contains("mnemo_learner_accuracy{window=\"all\"}");
         assertThat(metrics).contains("mnemo_learner_task_accuracy{task=\"t1\",window=\"sliding\"}");

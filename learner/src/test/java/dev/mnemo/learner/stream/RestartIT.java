@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -41,7 +42,11 @@ class RestartIT {
         Topics topics = Topics.withPrefix(kafka.uniquePrefix("restart"));
         TopicAdmin.ensure(kafka.clientConfig(), topics.all(), 2, (short) 1);
         LabelledData digits = Datasets.digits();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientConfig(), new StringSerializer(),
+        Map<String, Object> producerConfig = kafka.clientConfig();
+        // Fail within the test's time instead of retrying for minutes on a topic that just appeared.
+        producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < SAMPLES; i++) {
                 int row = i % digits.size();
