@@ -1,9 +1,6 @@
 package dev.mnemo.ingest.internals;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
 
 import dev.mnemo.schemas.DeadLetters;
 import dev.mnemo.schemas.v1.RejectedRecord;
@@ -23,35 +20,20 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 final class DeadLetter {
 
     /** Largest original value kept in a dead letter. */
-    static final int MAX_VALUE_BYTES = 64 * 1024;
+    static final int MAX_VALUE_BYTES = DeadLetters.MAX_ORIGINAL_BYTES;
 
     private DeadLetter() {
     }
 
     static RejectedRecord value(Verdict.Rejected rejection, String topic, int partition, long offset, long timestamp,
                                 long rejectedAt, byte[] key, byte[] value) {
-        String detail = detail(rejection, value);
-        byte[] kept = value == null || value.length <= MAX_VALUE_BYTES ? value : Arrays.copyOf(value, MAX_VALUE_BYTES);
-        return RejectedRecord.newBuilder()
-                .setReason(rejection.reason())
-                .setDetail(detail)
-                .setStage(DeadLetters.STAGE_INGEST)
-                .setTopic(topic)
-                .setPartition(partition)
-                .setOffset(offset)
-                .setTimestamp(Instant.ofEpochMilli(timestamp))
-                .setRejectedAt(Instant.ofEpochMilli(rejectedAt))
-                .setKey(key == null ? null : ByteBuffer.wrap(key))
-                .setValue(kept == null ? null : ByteBuffer.wrap(kept))
-                .build();
+        return DeadLetters.rejectedRecord(DeadLetters.STAGE_INGEST, rejection.reason(), rejection.detail(),
+                new DeadLetters.Origin(topic, partition, offset, timestamp, key, value), Instant.ofEpochMilli(rejectedAt));
     }
 
     /** The detail, with a note when the value is cut. */
     static String detail(Verdict.Rejected rejection, byte[] value) {
-        if (value != null && value.length > MAX_VALUE_BYTES) {
-            return rejection.detail() + " (value truncated to " + MAX_VALUE_BYTES + " of " + value.length + " bytes)";
-        }
-        return rejection.detail();
+        return DeadLetters.detail(rejection.detail(), value);
     }
 
     static Headers headers(Headers original, String reason, String detail) {
@@ -62,9 +44,7 @@ final class DeadLetter {
                 headers.add(h);
             }
         }
-        headers.add(DeadLetters.HEADER_REASON, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add(DeadLetters.HEADER_DETAIL, detail.getBytes(StandardCharsets.UTF_8));
-        headers.add(DeadLetters.HEADER_STAGE, DeadLetters.STAGE_INGEST.getBytes(StandardCharsets.UTF_8));
+        DeadLetters.addHeaders(headers, DeadLetters.STAGE_INGEST, reason, detail);
         return headers;
     }
 }
