@@ -2,7 +2,7 @@ package dev.mnemo.ingest;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -90,30 +90,10 @@ public final class IngestMain {
          * @throws IllegalArgumentException for an unknown option, a missing value or a value out of range
          */
         public static Arguments parse(String[] args, Map<String, String> env) {
-            Map<String, String> options = new HashMap<>();
-            for (int i = 0; i < args.length; i++) {
-                String name = args[i];
-                String value;
-                int eq = name.indexOf('=');
-                if (name.startsWith("--") && eq > 0) {
-                    value = name.substring(eq + 1);
-                    name = name.substring(0, eq);
-                } else {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException("option " + name + " needs a value");
-                    }
-                    value = args[++i];
-                }
-                switch (name) {
-                    case "--bootstrap", "--prefix", "--features", "--classes", "--partitions", "--replication",
-                         "--state-dir", "--application-id", "--max-record-bytes", "--guarantee", "--dedup-window",
-                         "--label-retention", "--http-port", "--http-max-samples" -> options.put(name, value);
-                    default -> throw new IllegalArgumentException("unknown option " + name + "; known: --bootstrap, "
-                            + "--prefix, --features, --classes, --max-record-bytes, --partitions, --replication, "
-                            + "--state-dir, --application-id, --guarantee, --dedup-window, --label-retention, --http-port, "
-                            + "--http-max-samples");
-                }
-            }
+            Map<String, String> options = CommandLine.parse(args, List.of("--bootstrap", "--prefix", "--features",
+                    "--classes", "--max-record-bytes", "--partitions", "--replication", "--state-dir", "--application-id",
+                    "--guarantee", "--dedup-window", "--label-retention", "--http-port", "--http-max-samples"), false)
+                    .options();
             String bootstrap = options.getOrDefault("--bootstrap",
                     env.getOrDefault(BOOTSTRAP_ENV, DEFAULT_BOOTSTRAP));
             IngestConfig defaults = IngestConfig.defaults();

@@ -1,5 +1,7 @@
 package dev.mnemo.ingest.produce;
 
+import dev.mnemo.ingest.CommandLine;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -149,36 +152,14 @@ public final class ProduceMain {
          * @throws IllegalArgumentException for an unknown option, a missing value or a value out of range
          */
         public static Arguments parse(String[] args, Map<String, String> env) {
-            Map<String, String> options = new HashMap<>();
-            Path file = null;
-            for (int i = 0; i < args.length; i++) {
-                String name = args[i];
-                if (!name.startsWith("--")) {
-                    if (file != null) {
-                        throw new IllegalArgumentException("one input file, got '" + file + "' and '" + name + "'");
-                    }
-                    file = Path.of(name);
-                    continue;
-                }
-                String value;
-                int eq = name.indexOf('=');
-                if (eq > 0) {
-                    value = name.substring(eq + 1);
-                    name = name.substring(0, eq);
-                } else {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException("option " + name + " needs a value");
-                    }
-                    value = args[++i];
-                }
-                switch (name) {
-                    case "--bootstrap", "--prefix", "--topic", "--format", "--source", "--label-column", "--labels",
-                         "--rate", "--unlabelled-fraction", "--seed", "--max" -> options.put(name, value);
-                    default -> throw new IllegalArgumentException("unknown option " + name + "; known: --bootstrap, "
-                            + "--prefix, --topic, --format, --source, --label-column, --labels, --rate, "
-                            + "--unlabelled-fraction, --seed, --max");
-                }
+            CommandLine line = CommandLine.parse(args, List.of("--bootstrap", "--prefix", "--topic", "--format",
+                    "--source", "--label-column", "--labels", "--rate", "--unlabelled-fraction", "--seed", "--max"), true);
+            Map<String, String> options = line.options();
+            if (line.positional().size() > 1) {
+                throw new IllegalArgumentException("one input file, got '" + line.positional().get(0) + "' and '"
+                        + line.positional().get(1) + "'");
             }
+            Path file = line.positional().isEmpty() ? null : Path.of(line.positional().get(0));
             if (file == null) {
                 throw new IllegalArgumentException("give the file to send");
             }
