@@ -1,0 +1,380 @@
+package dev.mnemo.learner.history;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.mnemo.learner.eval.AccuracyMatrix;
+import dev.mnemo.learner.eval.ClassificationMetrics;
+import dev.mnemo.learner.eval.PrequentialAccuracy;
+import dev.mnemo.learner.model.Classifier;
+import dev.mnemo.learner.model.MlpSpec;
+import dev.mnemo.learner.strategy.ContinualTrainer;
+import dev.mnemo.learner.strategy.StrategySpec;
+
+/**
+ * Evaluates several strategy configurations side by side on one pass over a range of retained
+ * samples, without touching the production learner.
+ *
+ * <h2>Method</h2>
+ * <ol>
+ *   <li>Every lane ({@link ReplayConfig#strategies()}) gets a {@link ContinualTrainer} built from its
+ *       {@link StrategySpec} with the same seed, starting from the same model (fresh and seeded, or a
+ *       copy of a checkpointed one).</li>
+ *   <li>Samples are taken in replay order. Labelled samples the {@link Holdout} picks are set aside
+ *       per task tag as a clean test set (unlabelled ones it picks are skipped). The rest form blocks
+ *       of {@code batchSize} samples; task tags are numbered on their first labelled appearance, and
+ *       that sample marks a task boundary. Blocks depend only on the order of the samples, never on
+ *       how Kafka polls happened to split them, so a range gives the same numbers every time.</li>
+ *   <li>Each block goes to every lane: predict and score (prequential, test-then-train), then train
+ *       (see {@link Lane}). With {@code parallel} every lane runs on its own thread behind a short
+ *       queue; lanes share nothing but the read-only blocks, so the results do not depend on it.</li>
+ *   <li>At the end each lane's models at the task ends fill the accuracy matrix on the holdout of
+ *       every task, with the starting model as the baseline; {@link AccuracyMatrix} gives ACC,
+ *       BWT, FWT and forgetting, {@link ClassificationMetrics} the final per-class holdout
+ *       accuracy.</li>
+ * </ol>
+ *
+ * <pre>{@code
+ * try (RangeReader reader = RangeReader.open(kafkaConfig, range)) {
+ *     ReplayResult r = HistoricalReplay.run(new KafkaSamples(reader, -1, 10), range,
+ *             ReplayConfig.of(List.of("fine-tune", "lwf+replay"), 7L), StartingModel.fresh(), Progress.NONE);
+ * }
+ * }</pre>
+ *
+ * <h2>References</h2>
+ * <ul>
+ *   <li>J. Gama, R. Sebastiao and P. P. Rodrigues, "On evaluating stream learning algorithms",
+ *       Machine Learning 90(3), 2013 (prequential evaluation).</li>
+ *   <li>D. Lopez-Paz and M. Ranzato, "Gradient Episodic Memory for Continual Learning", NeurIPS
+ *       2017 (accuracy matrix, ACC, BWT, FWT).</li>
+ *   <li>A. Bifet and R. Gavalda, "Learning from Time-Changing Data with Adaptive Windowing", SDM
+ *       2007 (ADWIN).</li>
+ * </ul>
+ */
+public final class HistoricalReplay {
+
+    /** Most task tags a replay tracks (each task end keeps a copy of every lane's model). */
+    public static final int MAX_TASKS = 200;
+
+    /** Receives progress from the reading thread: records done by the slowest lane, of the total. */
+    public interface Progress {
+        Progress NONE = (done, total) -> { };
+
+        void update(long done, long total);
+    }
+
+    private static final Block END = new Block(List.of(), new float[0][], new int[0], new boolean[0], -1);
+
+    private HistoricalReplay() {
+    }
+
+    /**
+     * Runs the lanes over every sample of {@code source}.
+     *
+     * @param range the range the source reads, recorded in the result (may be null for a list)
+     * @throws IllegalArgumentException if the starting model does not fit the samples
+     * @throws IllegalStateException if a lane fails (the cause attached) or more than
+     *     {@value #MAX_TASKS} task tags appear
+     */
+    public static ReplayResult run(SampleSource source, ReplayRange range, ReplayConfig config, StartingModel start,
+                                   Progress progress) {
+        long t0 = System.nanoTime();
+        List<Lane> lanes = null;
+        List<Worker> workers = new ArrayList<>();
+        Map<String, Integer> taskIndex = new LinkedHashMap<>();
+        Map<String, List<ReplaySample>> holdout = new LinkedHashMap<>();
+        long labelled = 0;
+        long trained = 0;
+        long heldOut = 0;
+        long heldOutUnlabelled = 0;
+        long valid = 0;
+        List<ReplaySample> pending = new ArrayList<>(config.batchSize());
+        List<Boolean> pendingBoundary = new ArrayList<>(config.batchSize());
+        long lastProgress = 0;
+        try {
+            for (ReplaySample s = source.next(); s != null; s = source.next()) {
+                valid++;
+                if (lanes == null) {
+                    lanes = lanes(config, start, s.features().length);
+                    if (config.parallel()) {
+                        for (Lane lane : lanes) {
+                            Worker w = new Worker(lane);
+                            workers.add(w);
+                            w.thread.start();
+                        }
+                    }
+                }
+                if (s.labelled()) {
+                    labelled++;
+                }
+                if (config.holdout().test(s)) {
+                    if (s.labelled()) {
+                        heldOut++;
+                        List<ReplaySample> kept = holdout.computeIfAbsent(s.taskTag(), t -> new ArrayList<>());
+                        if (kept.size() < config.maxHoldoutPerTask()) {
+                            kept.add(s);
+                        }
+                    } else {
+                        heldOutUnlabelled++;
+                    }
+                    continue;
+                }
+                boolean boundary = false;
+                if (s.labelled() && !taskIndex.containsKey(s.taskTag())) {
+                    if (taskIndex.size() == MAX_TASKS) {
+                        throw new IllegalStateException("more than " + MAX_TASKS + " task tags in the range; "
+                                + "a replay keeps a model copy per task end per lane");
+                    }
+                    boundary = !taskIndex.isEmpty();
+                    taskIndex.put(s.taskTag(), taskIndex.size());
+                }
+                pending.add(s);
+                pendingBoundary.add(boundary);
+                trained++;
+                if (pending.size() == config.batchSize()) {
+                    dispatch(block(pending, pendingBoundary, taskIndex, source.read()), lanes, workers);
+                    pending = new ArrayList<>(config.batchSize());
+                    pendingBoundary.clear();
+                }
+                long now = System.nanoTime();
+                if (now - lastProgress > 250_000_000L) {
+                    progress.update(done(lanes, workers, source), source.total());
+                    lastProgress = now;
+                }
+            }
+            if (lanes == null) {
+                throw new IllegalStateException("the range holds no valid sample (read " + source.read()
+                        + " records, rejected " + source.rejected() + ")");
+            }
+            if (!pending.isEmpty()) {
+                dispatch(block(pending, pendingBoundary, taskIndex, source.read()), lanes, workers);
+            }
+            for (Worker w : workers) {
+                w.put(END);
+            }
+            for (Worker w : workers) {
+                w.join();
+            }
+            progress.update(source.read(), source.total());
+        } finally {
+            for (Worker w : workers) {
+                w.thread.interrupt();
+            }
+        }
+        List<ReplayResult.LaneResult> results = new ArrayList<>();
+        List<String> laneNames = config.laneNames();
+        List<String> tasks = List.copyOf(taskIndex.keySet());
+        for (int i = 0; i < lanes.size(); i++) {
+            Lane lane = lanes.get(i);
+            lane.finish();
+            results.add(result(laneNames.get(i), lane, tasks, holdout));
+        }
+        Map<String, Integer> holdoutPerTask = new LinkedHashMap<>();
+        holdout.forEach((t, l) -> holdoutPerTask.put(t, l.size()));
+        long rejected = source.rejected().values().stream().mapToLong(Long::longValue).sum();
+        ReplayResult.Counts counts = new ReplayResult.Counts(valid + rejected, source.outsideTime(), valid,
+                source.rejected(), labelled, trained, heldOut, heldOutUnlabelled);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new ReplayResult(range, source.partitions(), config, start, counts, tasks, holdoutPerTask, seconds,
+                results);
+    }
+
+    private static List<Lane> lanes(ReplayConfig config, StartingModel start, int inputs) {
+        MlpSpec spec = start.model().map(Classifier::spec).orElseGet(() -> config.freshModel(inputs));
+        if (spec.inputs() != inputs) {
+            throw new IllegalArgumentException("the starting model takes " + spec.inputs() + " features, the samples have "
+                    + inputs);
+        }
+        if (spec.classes() != config.classes()) {
+            throw new IllegalArgumentException("the starting model has " + spec.classes() + " classes, the replay was"
+                    + " configured for " + config.classes() + " (--classes)");
+        }
+        List<Lane> lanes = new ArrayList<>();
+        List<String> names = config.laneNames();
+        for (int i = 0; i < config.strategies().size(); i++) {
+            StrategySpec s = config.strategies().get(i);
+            ContinualTrainer trainer = s.trainer(spec);
+            start.model().ifPresent(m -> trainer.restore(m.copy(), 0));
+            lanes.add(new Lane(names.get(i), s, trainer, config.batchSize(), config.window(), config.sampleEvery(),
+                    config.adwinDelta()));
+        }
+        return lanes;
+    }
+
+    private static Block block(List<ReplaySample> samples, List<Boolean> boundaries, Map<String, Integer> taskIndex,
+                               long recordsThrough) {
+        int n = samples.size();
+        float[][] x = new float[n][];
+        int[] tasks = new int[n];
+        boolean[] boundary = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            ReplaySample s = samples.get(i);
+            x[i] = s.features();
+            tasks[i] = taskIndex.getOrDefault(s.taskTag(), 0);
+            boundary[i] = boundaries.get(i);
+        }
+        return new Block(List.copyOf(samples), x, tasks, boundary, recordsThrough);
+    }
+
+    private static void dispatch(Block block, List<Lane> lanes, List<Worker> workers) {
+        if (workers.isEmpty()) {
+            for (Lane lane : lanes) {
+                lane.process(block);
+            }
+        } else {
+            for (Worker w : workers) {
+                w.put(block);
+            }
+        }
+    }
+
+    private static long done(List<Lane> lanes, List<Worker> workers, SampleSource source) {
+        if (workers.isEmpty()) {
+            return source.read();
+        }
+        long min = Long.MAX_VALUE;
+        for (Worker w : workers) {
+            min = Math.min(min, w.done.get());
+        }
+        return min;
+    }
+
+    private static ReplayResult.LaneResult result(String name, Lane lane, List<String> tasks,
+                                                  Map<String, List<ReplaySample>> holdout) {
+        PrequentialAccuracy overall = lane.overall();
+        List<ReplayResult.ClassScore> perClass = new ArrayList<>();
+        PrequentialAccuracy[] classes = lane.perClass();
+        for (int c = 0; c < classes.length; c++) {
+            perClass.add(new ReplayResult.ClassScore(c, classes[c].count(), classes[c].correct(), classes[c].accuracy()));
+        }
+        ReplayResult.Matrix matrix = null;
+        List<Classifier> ends = lane.taskEnds();
+        if (!tasks.isEmpty() && ends.size() == tasks.size()) {
+            int t = tasks.size();
+            AccuracyMatrix r = new AccuracyMatrix(t);
+            double[] baseline = new double[t];
+            for (int j = 0; j < t; j++) {
+                List<ReplaySample> test = holdout.getOrDefault(tasks.get(j), List.of());
+                baseline[j] = accuracy(lane.start(), test);
+                for (int i = 0; i < t; i++) {
+                    double a = accuracy(ends.get(i), test);
+                    if (!Double.isNaN(a)) {
+                        r.set(i, j, a);
+                    }
+                }
+            }
+            // Without a holdout sample for some task, FWT has no baseline there and stays NaN.
+            if (java.util.Arrays.stream(baseline).noneMatch(Double::isNaN)) {
+                r.setBaseline(baseline);
+            }
+            matrix = new ReplayResult.Matrix(tasks, r.rows(), r.baseline(), r.acc(), r.bwt(), r.fwt(), r.forgetting());
+        }
+        ReplayResult.HoldoutScore holdoutScore = null;
+        List<ReplaySample> all = new ArrayList<>();
+        holdout.values().forEach(all::addAll);
+        if (!all.isEmpty()) {
+            Classifier last = lane.trainer().model();
+            ClassificationMetrics m = ClassificationMetrics.evaluate(last, features(all), labels(all));
+            double[] recall = new double[m.classes()];
+            for (int c = 0; c < recall.length; c++) {
+                recall[c] = m.recall(c);
+            }
+            holdoutScore = new ReplayResult.HoldoutScore(m.count(), m.accuracy(), recall);
+        }
+        return new ReplayResult.LaneResult(name, lane.spec(), overall.count(), overall.correct(), overall.accuracy(),
+                overall.windowAccuracy(), perClass, lane.perTask().snapshot(), List.copyOf(lane.curve()),
+                List.copyOf(lane.drifts()), matrix, holdoutScore, lane.trainer().model().version(), lane.trainingSteps(),
+                lane.trainedSamples(), lane.trainer().tasksEnded(), lane.busyNanos() / 1e9);
+    }
+
+    private static double accuracy(Classifier model, List<ReplaySample> test) {
+        if (test.isEmpty()) {
+            return Double.NaN;
+        }
+        return ClassificationMetrics.evaluate(model, features(test), labels(test)).accuracy();
+    }
+
+    private static float[][] features(List<ReplaySample> samples) {
+        float[][] x = new float[samples.size()][];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = samples.get(i).features();
+        }
+        return x;
+    }
+
+    private static int[] labels(List<ReplaySample> samples) {
+        int[] y = new int[samples.size()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = samples.get(i).label();
+        }
+        return y;
+    }
+
+    /** A lane on its own thread, fed through a short queue. */
+    private static final class Worker {
+        final Lane lane;
+        final BlockingQueue<Block> queue = new ArrayBlockingQueue<>(8);
+        final AtomicLong done = new AtomicLong();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread thread;
+
+        Worker(Lane lane) {
+            this.lane = lane;
+            this.thread = new Thread(this::loop, "mnemo-replay-" + lane.name());
+            this.thread.setDaemon(true);
+        }
+
+        private void loop() {
+            try {
+                while (true) {
+                    Block b = queue.take();
+                    if (b == END) {
+                        return;
+                    }
+                    lane.process(b);
+                    done.set(b.recordsThrough());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }
+
+        void put(Block b) {
+            try {
+                while (!queue.offer(b, 100, TimeUnit.MILLISECONDS)) {
+                    check();
+                }
+                check();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while feeding lane " + lane.name(), e);
+            }
+        }
+
+        void join() {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for lane " + lane.name(), e);
+            }
+            check();
+        }
+
+        private void check() {
+            Throwable e = failure.get();
+            if (e != null) {
+                throw new IllegalStateException("lane " + lane.name() + " failed: " + e, e);
+            }
+        }
+    }
+}
