@@ -73,6 +73,7 @@ public final class HtmlReport {
                     .append("<i>j</i> after training through task <i>i</i>.</p>\n");
             for (ReplayResult.LaneResult lane : r.lanes()) {
                 if (lane.matrix() != null) {
+                    h.append("<h3>").append(esc(lane.name())).append("</h3>\n");
                     h.append("<div class=\"chart heatmap\">").append(svg(heatMap(lane))).append("</div>\n");
                 }
             }
