@@ -95,7 +95,8 @@ public final class HtmlReport {
         row(h, "Topics", r.range() == null ? "(in memory)" : String.join(", ", r.range().topics()));
         if (r.range() != null) {
             row(h, "Time range", time(r.range().fromTime()) + " .. " + time(r.range().toTime()));
-            row(h, "Offset bounds", "from " + r.range().fromOffsets() + " to " + r.range().toOffsets());
+            row(h, "Offset bounds", (r.range().fromOffsets().isEmpty() ? "(open)" : "from " + r.range().fromOffsets())
+                    + " .. " + (r.range().toOffsets().isEmpty() ? "(open)" : "to " + r.range().toOffsets()));
         }
         row(h, "Starting model", r.start().kind() + " (" + r.start().source() + ", version " + r.start().version() + ")");
         row(h, "Strategies", String.join(", ", r.config().laneNames()));

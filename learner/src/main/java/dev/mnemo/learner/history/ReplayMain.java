@@ -161,11 +161,13 @@ public final class ReplayMain {
         List<ReplaySample> training = ReplayBench.trainingSamples(all, o.config.holdout());
         long labelledTrained = training.stream().filter(ReplaySample::labelled).count();
         double slowest = Double.POSITIVE_INFINITY;
+        double secondsPerSampleAllLanes = 0;
         String slowestName = "";
         List<String> names = o.config.laneNames();
         for (int i = 0; i < o.config.strategies().size(); i++) {
             double raw = ReplayBench.trainingSamplesPerSecond(training, o.config, start, o.config.strategies().get(i));
             out.printf(Locale.ROOT, "bench: raw training steps, %-12s %8.0f samples/s%n", names.get(i), raw);
+            secondsPerSampleAllLanes += 1 / raw;
             if (raw < slowest) {
                 slowest = raw;
                 slowestName = names.get(i);
@@ -177,9 +179,18 @@ public final class ReplayMain {
                         + "%.0f records/s, %.0f trained samples/s%n", result.lanes().size(), replayRecords, replayTrained);
         out.printf(Locale.ROOT, "bench: replay / raw training of the slowest strategy (%s) = %.2f (trained samples/s;"
                 + " %.2f in records/s)%n", slowestName, replayTrained / slowest, replayRecords / slowest);
+        double allLanes = 1 / secondsPerSampleAllLanes;
+        out.printf(Locale.ROOT, "bench: replay / raw training of every strategy one after the other (%.0f samples/s)"
+                + " = %.2f (the cost of reading and evaluating, whatever the number of cores)%n", allLanes,
+                replayTrained / allLanes);
+        out.printf(Locale.ROOT, "bench: %d cores; lanes on their own threads: %s%n", Runtime.getRuntime().availableProcessors(),
+                o.config.parallel());
         String line = String.format(Locale.ROOT, "{\"replayRecordsPerSecond\": %.1f, \"replayTrainedSamplesPerSecond\": "
-                        + "%.1f, \"slowestStrategy\": \"%s\", \"slowestRawSamplesPerSecond\": %.1f, \"ratio\": %.4f}%n",
-                replayRecords, replayTrained, slowestName, slowest, replayTrained / slowest);
+                        + "%.1f, \"slowestStrategy\": \"%s\", \"slowestRawSamplesPerSecond\": %.1f, \"ratio\": %.4f, "
+                        + "\"allStrategiesRawSamplesPerSecond\": %.1f, \"ratioToAllStrategies\": %.4f, \"cores\": %d, "
+                        + "\"parallelLanes\": %s}%n",
+                replayRecords, replayTrained, slowestName, slowest, replayTrained / slowest, allLanes,
+                replayTrained / allLanes, Runtime.getRuntime().availableProcessors(), o.config.parallel());
         Files.writeString(o.out.resolve("bench.json"), line);
     }
 
