@@ -191,6 +191,79 @@ class ReplayIT {
         System.out.printf("replay of %d records with 2 lanes: %.1f s (report in %s)%n", range.size(), replaySeconds, out);
     }
 
+    @Test
+    void replayStartsFromAModelVersionPublishedOnTheModelsTopic() throws Exception {
+        assumeTrue(Datasets.firstAvailable(Datasets.FASHION_MNIST).isPresent(),
+                "Fashion-MNIST not found; as root: apt-get install dataset-fashion-mnist");
+        String prefix = kafka.uniquePrefix("replay-version");
+        String topic = prefix + "samples.labelled";
+        String models = prefix + "models";
+        kafka.createTopics(1, topic, models);
+        DatasetSplit fashion = Datasets.fashionMnist();
+        StreamOrder.OrderedStream order = StreamOrder.classIncremental(fashion.train(), 2, 600, 5L);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientConfig(), new StringSerializer(),
+                new ByteArraySerializer());
+             DatasetProducer data = new DatasetProducer(producer, DatasetProducer.Options.to(topic))) {
+            data.send(fashion.train(), order);
+        }
+
+        // A model trained elsewhere, checkpointed, and published as version N, as the learner does.
+        ContinualTrainer trainer = StrategySpec.parse("fine-tune").trainer(MlpSpec.defaults(784, 10).withSeed(3L));
+        float[][] x = new float[64][];
+        int[] y = new int[64];
+        for (int i = 0; i < 64; i++) {
+            x[i] = fashion.train().feature(i);
+            y[i] = fashion.train().label(i);
+        }
+        for (int step = 0; step < 5; step++) {
+            trainer.step(Batch.labelled(x, y, 0));
+        }
+        Path checkpoints = Files.createTempDirectory("replay-it-checkpoints");
+        dev.mnemo.learner.checkpoint.CheckpointInfo info = new dev.mnemo.learner.checkpoint.CheckpointStore(checkpoints, 3,
+                Clock.systemUTC()).write(dev.mnemo.learner.checkpoint.CheckpointContent.capture(trainer, Map.of(),
+                List.of()));
+        dev.mnemo.schemas.v1.ModelVersion version = dev.mnemo.schemas.v1.ModelVersion.newBuilder().setModelName("default")
+                .setVersion(info.modelVersion()).setStrategy("fine-tune").setCreatedAt(info.createdAt())
+                .setCheckpointUri(info.uri()).build();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientConfig(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(models, "default",
+                    MnemoSerdes.modelVersion().encode(version))).get(30, TimeUnit.SECONDS);
+        }
+
+        Path out = Files.createTempDirectory("replay-it-version");
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int status = ReplayMain.run(new String[] {"--bootstrap", kafka.bootstrapServers(), "--topic", topic,
+            "--from-offset", "100", "--to-offset", "400", "--from", "version:" + info.modelVersion(),
+            "--models-topic", models, "--strategies", "fine-tune,lwf", "--out", out.toString(), "--quiet"},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        assertThat(status).as("exit status; stderr: %s", stderr).isZero();
+
+        JsonNode json = new ObjectMapper().readTree(out.resolve("replay.json").toFile());
+        assertThat(json.get("startingModel").get("kind").asText()).isEqualTo("version");
+        assertThat(json.get("startingModel").get("version").asLong()).isEqualTo(info.modelVersion()).isEqualTo(5L);
+        assertThat(json.get("startingModel").get("source").asText()).isEqualTo(info.uri());
+        assertThat(json.get("records").get("read").asLong()).isEqualTo(300);
+        JsonNode partition = json.get("partitions").get(0);
+        assertThat(partition.get("startOffset").asLong()).isEqualTo(100);
+        assertThat(partition.get("endOffset").asLong()).isEqualTo(400);
+        for (JsonNode lane : json.get("lanes")) {
+            // Each lane continued from version 5: one version per training step after it.
+            assertThat(lane.get("model").get("finalVersion").asLong())
+                    .isEqualTo(5L + lane.get("model").get("trainingSteps").asLong());
+        }
+
+        // An unknown version is a clear error, not a fresh start.
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int missing = ReplayMain.run(new String[] {"--bootstrap", kafka.bootstrapServers(), "--topic", topic,
+            "--from", "version:999", "--models-topic", models, "--out", out.toString(), "--quiet"},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(missing).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no model version 999");
+    }
+
     /** The test-then-train loop of the specification, written plainly, on a list of records. */
     private static final class Direct {
         final List<String> tasks = new ArrayList<>();
