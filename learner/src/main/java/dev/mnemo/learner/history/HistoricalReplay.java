@@ -29,7 +29,7 @@ import dev.mnemo.learner.strategy.StrategySpec;
  *       copy of a checkpointed one).</li>
  *   <li>Samples are taken in replay order. Labelled samples the {@link Holdout} picks are set aside
  *       per task tag as a clean test set (unlabelled ones it picks are skipped). The rest form blocks
- *       of {@code batchSize} samples; task tags are numbered on their first labelled appearance, and
+ *       of {@code blockSize} samples; task tags are numbered on their first labelled appearance, and
  *       that sample marks a task boundary. Blocks depend only on the order of the samples, never on
  *       how Kafka polls happened to split them, so a range gives the same numbers every time.</li>
  *   <li>Each block goes to every lane: predict and score (prequential, test-then-train), then train
@@ -95,8 +95,8 @@ public final class HistoricalReplay {
         long heldOut = 0;
         long heldOutUnlabelled = 0;
         long valid = 0;
-        List<ReplaySample> pending = new ArrayList<>(config.batchSize());
-        List<Boolean> pendingBoundary = new ArrayList<>(config.batchSize());
+        List<ReplaySample> pending = new ArrayList<>(config.blockSize());
+        List<Boolean> pendingBoundary = new ArrayList<>(config.blockSize());
         long lastProgress = 0;
         try {
             for (ReplaySample s = source.next(); s != null; s = source.next()) {
@@ -138,9 +138,9 @@ public final class HistoricalReplay {
                 pending.add(s);
                 pendingBoundary.add(boundary);
                 trained++;
-                if (pending.size() == config.batchSize()) {
+                if (pending.size() == config.blockSize()) {
                     dispatch(block(pending, pendingBoundary, taskIndex, source.read()), lanes, workers);
-                    pending = new ArrayList<>(config.batchSize());
+                    pending = new ArrayList<>(config.blockSize());
                     pendingBoundary.clear();
                 }
                 long now = System.nanoTime();

@@ -103,7 +103,8 @@ public final class HtmlReport {
         row(h, "Seed", Long.toString(r.config().seed()));
         row(h, "Holdout", r.config().holdout().describe() + " (" + r.counts().heldOut() + " samples, at most "
                 + r.config().maxHoldoutPerTask() + " kept per task)");
-        row(h, "Batch / window", r.config().batchSize() + " / " + r.config().window());
+        row(h, "Step / block / window", r.config().batchSize() + " labelled samples / " + r.config().blockSize()
+                + " samples / " + r.config().window() + " samples");
         ReplayResult.Counts c = r.counts();
         row(h, "Records", c.read() + " read, " + c.valid() + " valid, rejected " + c.rejected() + ", "
                 + c.outsideTime() + " outside the time range");

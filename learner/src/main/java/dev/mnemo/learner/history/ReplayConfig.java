@@ -18,7 +18,11 @@ import dev.mnemo.learner.strategy.StrategySpec;
  * @param seed              seed of a fresh model's initialisation and of every replay buffer
  * @param classes           classes of a fresh model
  * @param hidden            hidden layer widths of a fresh model
- * @param batchSize         labelled samples per training step, and records per test-then-train block
+ * @param batchSize         labelled samples per training step
+ * @param blockSize         samples per test-then-train block: all are predicted and scored, then
+ *                          trained on in steps of {@code batchSize}, as the live learner does with
+ *                          one poll; larger blocks cost less prediction overhead and score a new
+ *                          task's first samples before any training on them
  * @param window            sliding-window size of the prequential accuracy
  * @param sampleEvery       a point of the accuracy curve every this many scored samples
  * @param holdout           the samples kept out of training, as a clean test set
@@ -27,7 +31,7 @@ import dev.mnemo.learner.strategy.StrategySpec;
  * @param parallel          whether lanes train on their own threads (the results do not depend on it)
  */
 public record ReplayConfig(List<StrategySpec> strategies, long seed, int classes, List<Integer> hidden, int batchSize,
-                           int window, int sampleEvery, Holdout holdout, int maxHoldoutPerTask, double adwinDelta,
+                           int blockSize, int window, int sampleEvery, Holdout holdout, int maxHoldoutPerTask, double adwinDelta,
                            boolean parallel) {
 
     public ReplayConfig {
@@ -39,9 +43,10 @@ public record ReplayConfig(List<StrategySpec> strategies, long seed, int classes
         if (classes < 2) {
             throw new IllegalArgumentException("classes must be >= 2, got " + classes);
         }
-        if (batchSize < 1 || window < 1 || sampleEvery < 1 || maxHoldoutPerTask < 1) {
-            throw new IllegalArgumentException("batch size, window, sample interval and holdout cap must be >= 1, got "
-                    + batchSize + ", " + window + ", " + sampleEvery + ", " + maxHoldoutPerTask);
+        if (batchSize < 1 || blockSize < 1 || window < 1 || sampleEvery < 1 || maxHoldoutPerTask < 1) {
+            throw new IllegalArgumentException("batch size, block size, window, sample interval and holdout cap must be"
+                    + " >= 1, got " + batchSize + ", " + blockSize + ", " + window + ", " + sampleEvery + ", "
+                    + maxHoldoutPerTask);
         }
         if (!(adwinDelta > 0 && adwinDelta < 1)) {
             throw new IllegalArgumentException("ADWIN delta must be in (0, 1), got " + adwinDelta);
@@ -53,7 +58,7 @@ public record ReplayConfig(List<StrategySpec> strategies, long seed, int classes
 
     /**
      * The named strategies (see {@link StrategySpec#NAMES}) with their defaults and this seed; 10
-     * classes, the default MLP, batches of 64, a window of 1000, a curve point every 100 samples,
+     * classes, the default MLP, steps of 64 labelled samples, blocks of 256, a window of 1000, a curve point every 100 samples,
      * no holdout, ADWIN delta 0.002, parallel lanes.
      */
     public static ReplayConfig of(List<String> names, long seed) {
@@ -63,32 +68,37 @@ public record ReplayConfig(List<StrategySpec> strategies, long seed, int classes
             specs.add(new StrategySpec(d.name(), d.replaySize(), d.bufferCapacity(), d.bufferPolicy(), d.uint8Buffer(),
                     d.temperature(), d.lambda(), seed));
         }
-        return new ReplayConfig(specs, seed, 10, MlpSpec.DEFAULT_HIDDEN, 64, 1000, 100, Holdout.none(), 2000, 0.002,
+        return new ReplayConfig(specs, seed, 10, MlpSpec.DEFAULT_HIDDEN, 64, 256, 1000, 100, Holdout.none(), 2000, 0.002,
                 true);
     }
 
     public ReplayConfig withHoldout(Holdout newHoldout) {
-        return new ReplayConfig(strategies, seed, classes, hidden, batchSize, window, sampleEvery, newHoldout,
+        return new ReplayConfig(strategies, seed, classes, hidden, batchSize, blockSize, window, sampleEvery, newHoldout,
                 maxHoldoutPerTask, adwinDelta, parallel);
     }
 
     public ReplayConfig withClasses(int newClasses) {
-        return new ReplayConfig(strategies, seed, newClasses, hidden, batchSize, window, sampleEvery, holdout,
+        return new ReplayConfig(strategies, seed, newClasses, hidden, batchSize, blockSize, window, sampleEvery, holdout,
                 maxHoldoutPerTask, adwinDelta, parallel);
     }
 
     public ReplayConfig withBatchSize(int newBatchSize) {
-        return new ReplayConfig(strategies, seed, classes, hidden, newBatchSize, window, sampleEvery, holdout,
+        return new ReplayConfig(strategies, seed, classes, hidden, newBatchSize, blockSize, window, sampleEvery, holdout,
+                maxHoldoutPerTask, adwinDelta, parallel);
+    }
+
+    public ReplayConfig withBlockSize(int newBlockSize) {
+        return new ReplayConfig(strategies, seed, classes, hidden, batchSize, newBlockSize, window, sampleEvery, holdout,
                 maxHoldoutPerTask, adwinDelta, parallel);
     }
 
     public ReplayConfig withSampleEvery(int every) {
-        return new ReplayConfig(strategies, seed, classes, hidden, batchSize, window, every, holdout,
+        return new ReplayConfig(strategies, seed, classes, hidden, batchSize, blockSize, window, every, holdout,
                 maxHoldoutPerTask, adwinDelta, parallel);
     }
 
     public ReplayConfig withParallel(boolean newParallel) {
-        return new ReplayConfig(strategies, seed, classes, hidden, batchSize, window, sampleEvery, holdout,
+        return new ReplayConfig(strategies, seed, classes, hidden, batchSize, blockSize, window, sampleEvery, holdout,
                 maxHoldoutPerTask, adwinDelta, newParallel);
     }
 

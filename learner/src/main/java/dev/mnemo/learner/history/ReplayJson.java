@@ -70,6 +70,7 @@ public final class ReplayJson {
         ArrayNode hidden = config.putArray("hidden");
         c.hidden().forEach(hidden::add);
         config.put("batchSize", c.batchSize());
+        config.put("blockSize", c.blockSize());
         config.put("window", c.window());
         config.put("sampleEvery", c.sampleEvery());
         config.put("holdout", c.holdout().describe());

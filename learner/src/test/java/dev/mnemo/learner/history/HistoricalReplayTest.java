@@ -42,7 +42,7 @@ class HistoricalReplayTest {
 
     private static ReplayConfig config(boolean parallel) {
         return ReplayConfig.of(List.of("fine-tune", "lwf+replay"), 7L).withHoldout(Holdout.byIdHash(0.2))
-                .withBatchSize(16).withSampleEvery(50).withParallel(parallel);
+                .withBatchSize(16).withBlockSize(64).withSampleEvery(50).withParallel(parallel);
     }
 
     private static ObjectNode withoutTimings(ReplayResult r) {

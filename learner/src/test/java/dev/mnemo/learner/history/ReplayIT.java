@@ -68,6 +68,7 @@ class ReplayIT {
     private static final long SEED = 7L;
     private static final double HOLDOUT = 0.1;
     private static final int BATCH = 64;
+    private static final int BLOCK = 128;
     private static final String PRODUCTION_GROUP = "mnemo-learner-production";
 
     private final KafkaFixture kafka = KafkaFixture.shared();
@@ -113,7 +114,7 @@ class ReplayIT {
             "--bootstrap", kafka.bootstrapServers(), "--topic", topic,
             "--from-time", Instant.ofEpochMilli(from).toString(), "--to-time", Long.toString(to),
             "--strategies", "fine-tune,lwf+replay", "--seed", Long.toString(SEED), "--holdout", Double.toString(HOLDOUT),
-            "--batch", Integer.toString(BATCH), "--out", out.toString(), "--quiet"},
+            "--batch", Integer.toString(BATCH), "--block", Integer.toString(BLOCK), "--out", out.toString(), "--quiet"},
                 new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
         double replaySeconds = (System.nanoTime() - t0) / 1e9;
         assertThat(status).as("exit status; stderr: %s", stderr).isZero();
@@ -294,8 +295,8 @@ class ReplayIT {
             Map<String, Integer> taskIndex = new HashMap<>();
             List<Classifier> ends = new ArrayList<>();
             Adwin adwin = Adwin.withDelta(0.002);
-            for (int from = 0; from < train.size(); from += BATCH) {
-                List<Record> block = train.subList(from, Math.min(train.size(), from + BATCH));
+            for (int from = 0; from < train.size(); from += BLOCK) {
+                List<Record> block = train.subList(from, Math.min(train.size(), from + BLOCK));
                 // Test: every sample of the block with the model as it is before the block.
                 float[][] x = new float[block.size()][];
                 int[] t = new int[block.size()];
@@ -317,7 +318,8 @@ class ReplayIT {
                         d.driftPositions.add(d.scored);
                     }
                 }
-                // Train: the block in order; a new task tag ends the task before its first sample.
+                // Train: the block in order, BATCH samples a step; a new task tag ends the task before its
+                // first sample.
                 List<Record> chunk = new ArrayList<>();
                 for (Record r : block) {
                     String tag = r.sample().taskTag();
@@ -331,6 +333,9 @@ class ReplayIT {
                         d.tasks.add(tag);
                     }
                     chunk.add(r);
+                    if (chunk.size() == BATCH) {
+                        step(trainer, chunk, taskIndex);
+                    }
                 }
                 step(trainer, chunk, taskIndex);
             }
