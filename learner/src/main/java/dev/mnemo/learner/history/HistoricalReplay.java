@@ -201,7 +201,7 @@ public final class HistoricalReplay {
         for (int i = 0; i < config.strategies().size(); i++) {
             StrategySpec s = config.strategies().get(i);
             ContinualTrainer trainer = s.trainer(spec);
-            start.model().ifPresent(m -> trainer.restore(m.copy(), 0));
+            start.newModel().ifPresent(m -> trainer.restore(m, 0));
             lanes.add(new Lane(names.get(i), s, trainer, config.batchSize(), config.window(), config.sampleEvery(),
                     config.adwinDelta()));
         }

@@ -46,7 +46,7 @@ public final class ReplayBench {
         MlpSpec model = start.model().map(Classifier::spec)
                 .orElseGet(() -> config.freshModel(samples.get(0).features().length));
         ContinualTrainer trainer = spec.trainer(model);
-        start.model().ifPresent(m -> trainer.restore(m.copy(), 0));
+        start.newModel().ifPresent(m -> trainer.restore(m, 0));
         Map<String, Integer> tasks = new HashMap<>();
         int b = config.batchSize();
         List<ReplaySample> chunk = new ArrayList<>(b);

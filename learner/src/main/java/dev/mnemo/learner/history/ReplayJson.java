@@ -18,7 +18,8 @@ import dev.mnemo.learner.strategy.StrategySpec;
  * reproducible (the exact offsets read, the configuration, the seed and the starting model).
  * Accuracies that could not be measured ({@code NaN}) are written as {@code null}.
  *
- * <p>Top-level keys: {@code format}, {@code range}, {@code partitions}, {@code config},
+ * <p>Top-level keys: {@code format}, {@code range}, {@code reproduce} (a command line that reads
+ * exactly the same offsets with the same configuration), {@code partitions}, {@code config},
  * {@code startingModel}, {@code records}, {@code tasks}, {@code holdoutPerTask}, {@code throughput},
  * {@code lanes}. Each lane has {@code name}, {@code strategy}, {@code prequential},
  * {@code perClass}, {@code perTask}, {@code curve}, {@code driftEvents}, {@code alerts},
@@ -51,6 +52,12 @@ public final class ReplayJson {
             r.range().fromOffsets().forEach((p, o) -> from.put(p == ReplayRange.ALL ? "all" : p.toString(), o));
             ObjectNode to = range.putObject("toOffsets");
             r.range().toOffsets().forEach((p, o) -> to.put(p == ReplayRange.ALL ? "all" : p.toString(), o));
+        }
+        String reproduce = reproduce(r);
+        if (reproduce == null) {
+            root.putNull("reproduce");
+        } else {
+            root.put("reproduce", reproduce);
         }
         ArrayNode partitions = root.putArray("partitions");
         for (RangeReader.PartitionRange p : r.partitions()) {
@@ -120,6 +127,57 @@ public final class ReplayJson {
     /** Writes the result to {@code file}. */
     public static void write(ReplayResult r, Path file) throws IOException {
         Files.writeString(file, write(r));
+    }
+
+    /**
+     * The command line that replays exactly the offsets read, with the same configuration (for a
+     * single topic read from Kafka with a fresh or file start; else null). Strategy parameters other
+     * than the buffer and replay size are the defaults of {@link StrategySpec#parse}.
+     */
+    static String reproduce(ReplayResult r) {
+        if (r.range() == null || r.range().topics().size() != 1 || r.partitions().isEmpty()) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder("./mnemo replay --topic ").append(r.range().topics().get(0));
+        StringBuilder from = new StringBuilder();
+        StringBuilder to = new StringBuilder();
+        StringBuilder parts = new StringBuilder();
+        for (RangeReader.PartitionRange p : r.partitions()) {
+            String sep = from.length() == 0 ? "" : ",";
+            from.append(sep).append(p.partition()).append(':').append(p.startOffset());
+            to.append(sep).append(p.partition()).append(':').append(p.endOffset());
+            parts.append(sep).append(p.partition());
+        }
+        b.append(" --partitions ").append(parts).append(" --from-offset ").append(from).append(" --to-offset ").append(to);
+        if (r.range().fromTime() != null) {
+            b.append(" --from-time ").append(Instant.ofEpochMilli(r.range().fromTime()));
+        }
+        if (r.range().toTime() != null) {
+            b.append(" --to-time ").append(Instant.ofEpochMilli(r.range().toTime()));
+        }
+        ReplayConfig c = r.config();
+        b.append(" --strategies ").append(String.join(",", c.strategies().stream().map(StrategySpec::name).toList()));
+        StrategySpec first = c.strategies().get(0);
+        b.append(" --buffer ").append(first.bufferCapacity()).append(" --replay-size ").append(first.replaySize());
+        b.append(" --seed ").append(c.seed());
+        String holdout = c.holdout().describe();
+        if (holdout.startsWith("id-hash:")) {
+            b.append(" --holdout ").append(holdout.substring("id-hash:".length()));
+        } else if (holdout.startsWith("time:")) {
+            b.append(" --holdout-time ").append(holdout.substring("time:".length()));
+        } else {
+            b.append(" --holdout 0");
+        }
+        b.append(" --holdout-max ").append(c.maxHoldoutPerTask()).append(" --classes ").append(c.classes())
+                .append(" --batch ").append(c.batchSize()).append(" --block ").append(c.blockSize())
+                .append(" --window ").append(c.window()).append(" --sample-every ").append(c.sampleEvery())
+                .append(" --adwin-delta ").append(c.adwinDelta());
+        switch (r.start().kind()) {
+            case "fresh" -> b.append(" --from fresh");
+            case "version" -> b.append(" --from version:").append(r.start().version());
+            default -> b.append(" --from checkpoint:").append(java.nio.file.Path.of(java.net.URI.create(r.start().source())));
+        }
+        return b.toString();
     }
 
     private static void lane(ObjectNode n, ReplayResult.LaneResult lane) {

@@ -35,16 +35,39 @@ import dev.mnemo.schemas.v1.ModelVersion;
  * StartingModel.parse("checkpoint:/var/lib/mnemo/checkpoints/ckpt-000041", kafkaConfig, "mnemo.models");
  * }</pre>
  *
+ * <p>Each lane gets its own {@link #newModel()}, loaded from a private copy of the model file:
+ * {@link Classifier#copy()} shares the network's loss-function object (whose temperature and
+ * distillation weight are set before every step) between the copies, so two copies must not be
+ * trained on two threads.
+ *
  * @param kind        fresh, checkpoint or version
  * @param model       the loaded model (logits head), empty when fresh
  * @param source      where it came from (a file URI), or "seeded" for fresh
  * @param version     the model version, -1 when fresh
+ * @param file        a private copy of the model file, from which {@link #newModel()} loads; null when fresh
  */
-public record StartingModel(String kind, Optional<Classifier> model, String source, long version) {
+public record StartingModel(String kind, Optional<Classifier> model, String source, long version, Path file) {
 
     /** A fresh model, seeded by the replay's seed. */
     public static StartingModel fresh() {
-        return new StartingModel("fresh", Optional.empty(), "seeded", -1);
+        return new StartingModel("fresh", Optional.empty(), "seeded", -1, null);
+    }
+
+    /**
+     * A new, independent instance of the starting model (parameters, Adam state and version), for
+     * one lane; empty when fresh.
+     *
+     * @throws IllegalStateException if the private copy of the model file cannot be read
+     */
+    public Optional<Classifier> newModel() {
+        if (file == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Classifier.load(file));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the starting model back from " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -58,14 +81,22 @@ public record StartingModel(String kind, Optional<Classifier> model, String sour
             throw new IllegalArgumentException("no checkpoint at " + path.toAbsolutePath());
         }
         Classifier model;
+        Path copy;
         try {
+            Path modelFile;
             if (Files.isDirectory(path)) {
                 Path dir = path.toAbsolutePath();
                 Checkpoint checkpoint = new CheckpointStore(dir.getParent(), 1, Clock.systemUTC()).read(dir);
                 model = checkpoint.model();
+                modelFile = dir.resolve(CheckpointStore.MODEL);
             } else {
                 model = Classifier.load(path);
+                modelFile = path;
             }
+            // The learner may delete the checkpoint while the replay runs: keep a copy.
+            copy = Files.createTempFile("mnemo-replay-start", ".zip");
+            copy.toFile().deleteOnExit();
+            Files.copy(modelFile, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot load the checkpoint at " + path.toAbsolutePath() + ": "
                     + e.getMessage(), e);
@@ -75,7 +106,7 @@ public record StartingModel(String kind, Optional<Classifier> model, String sour
                     + " head; a replay trains models with the LOGITS head, as the learner writes them");
         }
         return new StartingModel("checkpoint", Optional.of(model), path.toAbsolutePath().toUri().toString(),
-                model.version());
+                model.version(), copy);
     }
 
     /**
@@ -115,7 +146,7 @@ public record StartingModel(String kind, Optional<Classifier> model, String sour
                     + "'; a replay reads file: checkpoint URIs only");
         }
         StartingModel loaded = checkpoint(Path.of(URI.create(uri)));
-        return new StartingModel("version", loaded.model(), uri, loaded.version());
+        return new StartingModel("version", loaded.model(), uri, loaded.version(), loaded.file());
     }
 
     /**

@@ -117,6 +117,47 @@ class HistoricalReplayTest {
     }
 
     @Test
+    void fromACheckpointEveryRunGivesTheSameNumbers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        dev.mnemo.learner.strategy.ContinualTrainer trainer = dev.mnemo.learner.strategy.StrategySpec.parse("fine-tune")
+                .trainer(dev.mnemo.learner.model.MlpSpec.defaults(64, 10).withSeed(3L));
+        float[][] x = new float[64][];
+        int[] y = new int[64];
+        for (int i = 0; i < 64; i++) {
+            x[i] = samples.get(i).features();
+            y[i] = samples.get(i).label();
+        }
+        for (int step = 0; step < 5; step++) {
+            trainer.step(dev.mnemo.learner.strategy.Batch.labelled(x, y, 0));
+        }
+        java.nio.file.Path file = dir.resolve("model.zip");
+        trainer.model().save(file);
+        List<ObjectNode> runs = new ArrayList<>();
+        for (boolean parallel : new boolean[] {true, true, false, false}) {
+            runs.add(withoutTimings(HistoricalReplay.run(SampleSource.of(samples), null,
+                    ReplayConfig.of(List.of("fine-tune", "lwf"), 7L).withHoldout(Holdout.byIdHash(0.1)).withBatchSize(16)
+                            .withBlockSize(64).withParallel(parallel),
+                    StartingModel.checkpoint(file), HistoricalReplay.Progress.NONE)));
+        }
+        for (ObjectNode run : runs) {
+            assertThat(run).isEqualTo(runs.get(0));
+        }
+        assertThat(runs.get(0).get("startingModel").get("version").asLong()).isEqualTo(5L);
+    }
+
+    @Test
+    void aTimeWindowHoldoutKeepsThoseSamplesOutOfTraining() {
+        long from = samples.get(100).timestamp();
+        long to = samples.get(300).timestamp();
+        ReplayResult r = HistoricalReplay.run(SampleSource.of(samples), null,
+                config(false).withHoldout(Holdout.byTime(from, to)), StartingModel.fresh(), HistoricalReplay.Progress.NONE);
+        assertThat(r.counts().heldOut()).isEqualTo(200);
+        assertThat(r.counts().trained()).isEqualTo(samples.size() - 200);
+        assertThat(r.lanes().get(0).scored()).isEqualTo(samples.size() - 200);
+        assertThat(r.config().holdout().describe()).startsWith("time:");
+    }
+
+    @Test
     void rangeOptionsParseAndNameBadValues() {
         assertThat(ReplayRange.parseOffsets("0:120,1:98")).isEqualTo(Map.of(0, 120L, 1, 98L));
         assertThat(ReplayRange.parseOffsets("5")).isEqualTo(Map.of(ReplayRange.ALL, 5L));

@@ -255,6 +255,21 @@ class ReplayIT {
                     .isEqualTo(5L + lane.get("model").get("trainingSteps").asLong());
         }
 
+        // The report's command line reads the same offsets with the same configuration: same numbers.
+        String reproduce = json.get("reproduce").asText();
+        assertThat(reproduce).contains("--from-offset 0:100").contains("--to-offset 0:400")
+                .contains("--from version:" + info.modelVersion()).contains("--seed 7");
+        List<String> again = new ArrayList<>(List.of(reproduce.substring("./mnemo replay ".length()).split(" ")));
+        Path out2 = Files.createTempDirectory("replay-it-version-again");
+        again.addAll(List.of("--bootstrap", kafka.bootstrapServers(), "--models-topic", models, "--out", out2.toString(),
+                "--quiet"));
+        assertThat(ReplayMain.run(again.toArray(String[]::new),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8))).as("stderr: %s", stderr).isZero();
+        JsonNode json2 = new ObjectMapper().readTree(out2.resolve("replay.json").toFile());
+        assertThat(withoutTimings(json2).get("lanes")).isEqualTo(withoutTimings(json).get("lanes"));
+        assertThat(json2.get("partitions")).isEqualTo(json.get("partitions"));
+
         // An unknown version is a clear error, not a fresh start.
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int missing = ReplayMain.run(new String[] {"--bootstrap", kafka.bootstrapServers(), "--topic", topic,
@@ -263,6 +278,13 @@ class ReplayIT {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(missing).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no model version 999");
+    }
+
+    private static JsonNode withoutTimings(JsonNode json) {
+        JsonNode copy = json.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) copy).remove("throughput");
+        copy.get("lanes").forEach(l -> ((com.fasterxml.jackson.databind.node.ObjectNode) l).remove("throughput"));
+        return copy;
     }
 
     /** The test-then-train loop of the specification, written plainly, on a list of records. */
