@@ -86,6 +86,7 @@ public final class HistoricalReplay {
     public static ReplayResult run(SampleSource source, ReplayRange range, ReplayConfig config, StartingModel start,
                                    Progress progress) {
         long t0 = System.nanoTime();
+        long c0 = CpuTime.thread();
         List<Lane> lanes = null;
         List<Worker> workers = new ArrayList<>();
         Map<String, Integer> taskIndex = new LinkedHashMap<>();
@@ -182,8 +183,9 @@ public final class HistoricalReplay {
         ReplayResult.Counts counts = new ReplayResult.Counts(valid + rejected, source.outsideTime(), valid,
                 source.rejected(), labelled, trained, heldOut, heldOutUnlabelled);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double readerCpu = (CpuTime.thread() - c0) / 1e9;
         return new ReplayResult(range, source.partitions(), config, start, counts, tasks, holdoutPerTask, seconds,
-                results);
+                readerCpu, results);
     }
 
     private static List<Lane> lanes(ReplayConfig config, StartingModel start, int inputs) {
@@ -291,7 +293,8 @@ public final class HistoricalReplay {
         return new ReplayResult.LaneResult(name, lane.spec(), overall.count(), overall.correct(), overall.accuracy(),
                 overall.windowAccuracy(), perClass, lane.perTask().snapshot(), List.copyOf(lane.curve()),
                 List.copyOf(lane.drifts()), matrix, holdoutScore, lane.trainer().model().version(), lane.trainingSteps(),
-                lane.trainedSamples(), lane.trainer().tasksEnded(), lane.busyNanos() / 1e9);
+                lane.trainedSamples(), lane.trainer().tasksEnded(), lane.busyNanos() / 1e9,
+                lane.cpuNanos() / 1e9);
     }
 
     private static double accuracy(Classifier model, List<ReplaySample> test) {

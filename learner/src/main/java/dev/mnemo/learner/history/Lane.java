@@ -48,6 +48,7 @@ final class Lane {
     private long trainingSteps;
     private long trainedSamples;
     private long busyNanos;
+    private long cpuNanos;
     private long lastTimestamp;
     private boolean finished;
 
@@ -86,9 +87,11 @@ final class Lane {
     /** Test-then-train on one block. */
     void process(Block block) {
         long t0 = System.nanoTime();
+        long c0 = CpuTime.thread();
         test(block);
         train(block);
         busyNanos += System.nanoTime() - t0;
+        cpuNanos += CpuTime.thread() - c0;
     }
 
     private void test(Block block) {
@@ -230,6 +233,10 @@ final class Lane {
 
     long trainedSamples() {
         return trainedSamples;
+    }
+
+    long cpuNanos() {
+        return cpuNanos;
     }
 
     long busyNanos() {

@@ -35,13 +35,26 @@ public final class ReplayBench {
     }
 
     /**
+     * Labelled samples trained per second, by the wall clock and by the CPU time of the training
+     * thread (the latter does not move with other processes' load on a shared machine).
+     */
+    public record Rate(double wall, double cpu) {
+    }
+
+    /** {@link #trainingRate}'s wall-clock figure. */
+    public static double trainingSamplesPerSecond(List<ReplaySample> samples, ReplayConfig config, StartingModel start,
+                                                  StrategySpec spec) {
+        return trainingRate(samples, config, start, spec).wall();
+    }
+
+    /**
      * Trains a fresh lane of {@code spec} on the labelled {@code samples} and returns labelled
      * samples trained per second.
      */
-    public static double trainingSamplesPerSecond(List<ReplaySample> samples, ReplayConfig config, StartingModel start,
-                                                  StrategySpec spec) {
+    public static Rate trainingRate(List<ReplaySample> samples, ReplayConfig config, StartingModel start,
+                                    StrategySpec spec) {
         if (samples.isEmpty()) {
-            return Double.NaN;
+            return new Rate(Double.NaN, Double.NaN);
         }
         MlpSpec model = start.model().map(Classifier::spec)
                 .orElseGet(() -> config.freshModel(samples.get(0).features().length));
@@ -52,6 +65,7 @@ public final class ReplayBench {
         List<ReplaySample> chunk = new ArrayList<>(b);
         long trained = 0;
         long t0 = System.nanoTime();
+        long c0 = CpuTime.thread();
         for (ReplaySample s : samples) {
             if (!s.labelled()) {
                 continue;
@@ -69,7 +83,8 @@ public final class ReplayBench {
             }
         }
         trained += step(trainer, chunk, tasks);
-        return trained / ((System.nanoTime() - t0) / 1e9);
+        long cpu = CpuTime.thread() - c0;
+        return new Rate(trained / ((System.nanoTime() - t0) / 1e9), trained / (cpu / 1e9));
     }
 
     private static int step(ContinualTrainer trainer, List<ReplaySample> chunk, Map<String, Integer> tasks) {

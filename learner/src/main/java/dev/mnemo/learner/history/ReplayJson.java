@@ -108,6 +108,7 @@ public final class ReplayJson {
         throughput.put("records", k.read());
         throughput.put("seconds", r.seconds());
         number(throughput, "recordsPerSecond", r.recordsPerSecond());
+        throughput.put("readerCpuSeconds", r.readerCpuSeconds());
         ArrayNode lanes = root.putArray("lanes");
         for (ReplayResult.LaneResult lane : r.lanes()) {
             lane(lanes.addObject(), lane);
@@ -256,6 +257,7 @@ public final class ReplayJson {
         model.put("taskBoundaries", lane.taskBoundaries());
         ObjectNode t = n.putObject("throughput");
         t.put("busySeconds", lane.busySeconds());
+        t.put("cpuSeconds", lane.cpuSeconds());
     }
 
     private static void drifts(ArrayNode out, java.util.List<DriftMark> marks) {

@@ -189,18 +189,22 @@ public final class ReplayMain {
         List<String> names = o.config.laneNames();
         int lanes = o.config.strategies().size();
         double[] raw = new double[lanes];
+        double[] rawCpu = new double[lanes];
         double bestReplaySeconds = first.seconds();
+        double bestReplayCpuSeconds = criticalCpuSeconds(first);
         boolean same = true;
         com.fasterxml.jackson.databind.node.ObjectNode reference = withoutTimings(first);
         for (int rep = 0; rep < o.benchRepeats; rep++) {
             if (rep > 0) {
                 ReplayResult again = replay(o, kafka, start, null, err);
                 bestReplaySeconds = Math.min(bestReplaySeconds, again.seconds());
+                bestReplayCpuSeconds = Math.min(bestReplayCpuSeconds, criticalCpuSeconds(again));
                 same &= withoutTimings(again).equals(reference);
             }
             for (int i = 0; i < lanes; i++) {
-                raw[i] = Math.max(raw[i],
-                        ReplayBench.trainingSamplesPerSecond(training, o.config, start, o.config.strategies().get(i)));
+                ReplayBench.Rate rate = ReplayBench.trainingRate(training, o.config, start, o.config.strategies().get(i));
+                raw[i] = Math.max(raw[i], rate.wall());
+                rawCpu[i] = Math.max(rawCpu[i], rate.cpu());
             }
         }
         double slowest = Double.POSITIVE_INFINITY;
@@ -223,17 +227,36 @@ public final class ReplayMain {
                 + " %.2f in records/s)%n", slowestName, replayTrained / slowest, replayRecords / slowest);
         out.printf(Locale.ROOT, "bench: replay / raw training of every strategy one after the other (%.0f samples/s)"
                 + " = %.2f%n", allLanes, replayTrained / allLanes);
+        double slowestCpu = java.util.Arrays.stream(rawCpu).min().orElse(Double.NaN);
+        double replayCpuRate = labelledTrained / bestReplayCpuSeconds;
+        out.printf(Locale.ROOT, "bench: by CPU time (load-independent; a core per lane and one for reading): raw slowest"
+                + " %.0f samples/s, replay %.0f trained samples/s (its busiest thread), ratio %.2f%n", slowestCpu,
+                replayCpuRate, replayCpuRate / slowestCpu);
         out.printf(Locale.ROOT, "bench: best of %d interleaved runs each; %d cores; lanes on their own threads: %s;"
                 + " the same numbers in every replay: %s%n", o.benchRepeats, Runtime.getRuntime().availableProcessors(),
                 o.config.parallel(), same);
         String line = String.format(Locale.ROOT, "{\"replayRecordsPerSecond\": %.1f, \"replayTrainedSamplesPerSecond\": "
                         + "%.1f, \"slowestStrategy\": \"%s\", \"slowestRawSamplesPerSecond\": %.1f, \"ratio\": %.4f, "
                         + "\"allStrategiesRawSamplesPerSecond\": %.1f, \"ratioToAllStrategies\": %.4f, \"cores\": %d, "
-                        + "\"parallelLanes\": %s, \"repeats\": %d, \"reproducible\": %s}%n",
+                        + "\"parallelLanes\": %s, \"repeats\": %d, \"reproducible\": %s, "
+                        + "\"cpuSlowestRawSamplesPerSecond\": %.1f, \"cpuReplayTrainedSamplesPerSecond\": %.1f, "
+                        + "\"cpuRatio\": %.4f}%n",
                 replayRecords, replayTrained, slowestName, slowest, replayTrained / slowest, allLanes,
                 replayTrained / allLanes, Runtime.getRuntime().availableProcessors(), o.config.parallel(),
-                o.benchRepeats, same);
+                o.benchRepeats, same, slowestCpu, replayCpuRate, replayCpuRate / slowestCpu);
         Files.writeString(o.out.resolve("bench.json"), line);
+    }
+
+    /**
+     * CPU seconds of the busiest thread of a replay: with a core per lane and one for reading, the
+     * wall time the replay would take.
+     */
+    private static double criticalCpuSeconds(ReplayResult r) {
+        double max = r.readerCpuSeconds();
+        for (ReplayResult.LaneResult l : r.lanes()) {
+            max = Math.max(max, l.cpuSeconds());
+        }
+        return max;
     }
 
     private static com.fasterxml.jackson.databind.node.ObjectNode withoutTimings(ReplayResult r) {

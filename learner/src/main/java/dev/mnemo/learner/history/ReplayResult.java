@@ -22,11 +22,13 @@ import dev.mnemo.learner.strategy.StrategySpec;
  * @param tasks      task tags, in order of first labelled appearance in training
  * @param holdoutPerTask held-out samples kept per task tag
  * @param seconds    wall time of the pass over the data (read, decode, all lanes, holdout evaluation)
+ * @param readerCpuSeconds CPU time of the reading thread (read, decode, dispatch, holdout evaluation;
+ *                   the lanes too when they run on it)
  * @param lanes      one per strategy configuration, in configuration order
  */
 public record ReplayResult(ReplayRange range, List<RangeReader.PartitionRange> partitions, ReplayConfig config,
                            StartingModel start, Counts counts, List<String> tasks, Map<String, Integer> holdoutPerTask,
-                           double seconds, List<LaneResult> lanes) {
+                           double seconds, double readerCpuSeconds, List<LaneResult> lanes) {
 
     /** Records per second of the whole pass. */
     public double recordsPerSecond() {
@@ -70,12 +72,13 @@ public record ReplayResult(ReplayRange range, List<RangeReader.PartitionRange> p
      * @param trainedSamples labelled samples trained on
      * @param taskBoundaries task ends passed during the replay
      * @param busySeconds    time the lane spent predicting and training
+     * @param cpuSeconds     CPU time of that, on the lane's thread
      */
     public record LaneResult(String name, StrategySpec spec, long scored, long correct, double accuracy,
                              double windowAccuracy, List<ClassScore> perClass, List<TaskAccuracy.TaskSnapshot> perTask,
                              List<CurvePoint> curve, List<DriftMark> drifts, Matrix matrix, HoldoutScore holdout,
                              long finalVersion, long steps, long trainedSamples, int taskBoundaries,
-                             double busySeconds) {
+                             double busySeconds, double cpuSeconds) {
 
         /** The drift events that went up in error: the alerts the live learner would have raised. */
         public List<DriftMark> alerts() {
