@@ -3,6 +3,8 @@ package dev.mnemo.learner.drift.bench;
 import dev.mnemo.learner.drift.Adwin;
 import dev.mnemo.learner.drift.RisingAdwin;
 import dev.mnemo.learner.drift.Ddm;
+import dev.mnemo.learner.drift.HddmA;
+import dev.mnemo.learner.drift.HddmW;
 import dev.mnemo.learner.drift.Kswin;
 import dev.mnemo.learner.drift.PageHinkley;
 import dev.mnemo.learner.drift.ScheduledDetector;
@@ -81,7 +83,8 @@ public final class DriftBench {
      */
     private static final int[] AGRAWAL_CYCLE = {0, 3, 6, 9, 5, 8};
     /** Detector names of the algorithms that Mnemo and other implementations share. */
-    public static final List<String> SHARED_ALGORITHMS = List.of("ADWIN", "DDM", "Page-Hinkley");
+    public static final List<String> SHARED_ALGORITHMS =
+            List.of("ADWIN", "DDM", "Page-Hinkley", "HDDM-A", "HDDM-W");
 
     private static final String AGRAWAL_FUNCTIONS = "0,3,6,9,5,8,0,... (zero-based)";
 
@@ -208,6 +211,8 @@ public final class DriftBench {
                 Contender.mnemo("DDM", Ddm::create),
                 Contender.mnemo("Page-Hinkley", PageHinkley::create),
                 Contender.mnemo("KSWIN", Kswin::create),
+                Contender.mnemo("HDDM-A", HddmA::create),
+                Contender.mnemo("HDDM-W", HddmW::create),
                 Contender.of("every 1000", Contender.BASELINE, () -> ScheduledDetector.every(1000)));
     }
 
