@@ -7,12 +7,13 @@ import java.util.function.Supplier;
 import moa.classifiers.core.driftdetection.ADWINChangeDetector;
 import moa.classifiers.core.driftdetection.AbstractChangeDetector;
 import moa.classifiers.core.driftdetection.DDM;
+import moa.classifiers.core.driftdetection.HDDM_A_Test;
 import moa.classifiers.core.driftdetection.HDDM_W_Test;
 import moa.classifiers.core.driftdetection.PageHinkleyDM;
 
 /**
  * The drift benchmark with the MOA reference beside Mnemo's detectors: MOA's ADWIN, DDM,
- * Page-Hinkley and HDDM-W, with their default options, run on exactly the same error arrays, in the
+ * Page-Hinkley, HDDM-A and HDDM-W, with their default options, run on exactly the same error arrays, in the
  * same run, and scored by the same code ({@link DriftBench}).
  *
  * <p>Test scope only: the MOA reference is GPL-3.0 and never part of what ships. It runs with all
@@ -35,7 +36,7 @@ import moa.classifiers.core.driftdetection.PageHinkleyDM;
  *   <li>I. Frias-Blanco, J. del Campo-Avila, G. Ramos-Jimenez, R. Morales-Bueno, A. Ortiz-Diaz and
  *       Y. Caballero-Mota, "Online and non-parametric drift detection methods based on Hoeffding's
  *       bounds", IEEE Transactions on Knowledge and Data Engineering 27(3), 810-823, 2015
- *       (HDDM-W).</li>
+ *       (HDDM-A, HDDM-W).</li>
  * </ul>
  */
 public final class MoaReference {
@@ -57,12 +58,13 @@ public final class MoaReference {
         }
     }
 
-    /** @return the MOA reference's ADWIN, DDM, Page-Hinkley and HDDM-W with default options */
+    /** @return the MOA reference's ADWIN, DDM, Page-Hinkley, HDDM-A and HDDM-W with default options */
     public static List<Contender> contenders() {
         return List.of(
                 contender("ADWIN", ADWINChangeDetector::new),
                 contender("DDM", DDM::new),
                 contender("Page-Hinkley", PageHinkleyDM::new),
+                contender("HDDM-A", HDDM_A_Test::new),
                 contender("HDDM-W", HDDM_W_Test::new));
     }
 
