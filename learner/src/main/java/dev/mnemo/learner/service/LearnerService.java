@@ -22,6 +22,7 @@ import dev.mnemo.learner.stream.DeadLetterCounter;
 import dev.mnemo.learner.stream.LearnerLoop;
 import dev.mnemo.learner.stream.LearnerLoopConfig;
 import dev.mnemo.learner.stream.LearnerStatus;
+import dev.mnemo.learner.watch.WatchConfig;
 import dev.mnemo.schemas.TopicAdmin;
 import dev.mnemo.schemas.Topics;
 import io.quarkus.runtime.ShutdownEvent;
@@ -71,7 +72,7 @@ public class LearnerService {
                 config.learner().maxPollRecords(), config.learner().trainBatchSize(),
                 config.learner().accuracyWindow(), config.learner().pollTimeout(),
                 config.learner().servingRefresh(), config.learner().lagInterval(),
-                config.learner().pendingPredictions(), s.taskBoundariesFromTags(), checkpoints());
+                config.learner().pendingPredictions(), s.taskBoundariesFromTags(), checkpoints(), watch());
         loop = new LearnerLoop(loopConfig, trainer, kafka, Clock.systemUTC());
         deadLetters = new DeadLetterCounter(topics.samplesDlq(), kafka);
         loopThread = new Thread(this::prepareAndRun, "mnemo-learner");
@@ -79,6 +80,13 @@ public class LearnerService {
         LOG.infof("Learner started: model %s %d-%s-%d (%d parameters), strategy %s, bootstrap %s, topics prefix '%s'",
                 config.model().name(), spec.inputs(), spec.hidden(), spec.classes(), model.parameterCount(), trainer,
                 kafka.get("bootstrap.servers"), topics.prefix());
+    }
+
+    private WatchConfig watch() {
+        var d = config.drift();
+        return new WatchConfig(d.enabled(), d.warmup(), d.calibration(), d.noveltyQuantile(), d.errorDelta(),
+                d.noveltyDelta(), d.afterWindow(), d.beforeWindow(), d.detectionGap(), d.novelMargin(), d.errorMargin(),
+                d.entropyMargin(), d.alpha(), d.mcPasses(), d.labelRequestBudget());
     }
 
     private void prepareAndRun() {

@@ -34,6 +34,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.avro.message.MissingSchemaException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import dev.mnemo.learner.watch.DriftWatch;
+import dev.mnemo.schemas.v1.DriftAlert;
+import dev.mnemo.schemas.v1.DriftEvent;
+import dev.mnemo.schemas.v1.LabelRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,6 +146,12 @@ public final class LearnerLoop implements Runnable {
     private boolean uncheckpointed;
     private Instant lastCheckpointAt;
     private long lastPublishedVersion = -1;
+    /** Drift detection and checks; only the loop thread calls it. */
+    private final DriftWatch driftWatch;
+    private final AtomicLong driftEvents = new AtomicLong();
+    private final AtomicLong driftAlerts = new AtomicLong();
+    private final AtomicLong labelRequests = new AtomicLong();
+    private volatile Consumer<DriftAlert> alertListener = a -> { };
     /** Rollbacks asked for by other threads, performed by the loop thread between batches. */
     private final ConcurrentLinkedQueue<Rollback> rollbacks = new ConcurrentLinkedQueue<>();
 
@@ -155,6 +168,7 @@ public final class LearnerLoop implements Runnable {
         this.stats = new LearnerStats(clock, config.accuracyWindow(), Duration.ofSeconds(2));
         this.status = LearnerStatus.starting(clock.instant());
         this.serving = model.copy();
+        this.driftWatch = new DriftWatch(config.watch(), config.modelName());
         int capacity = config.pendingPredictions();
         this.checkpoints = config.checkpoints().enabled()
                 ? new CheckpointStore(config.checkpoints().directory(), config.checkpoints().keep(), clock) : null;
@@ -165,6 +179,29 @@ public final class LearnerLoop implements Runnable {
                 return size() > capacity;
             }
         };
+    }
+
+    /** Drift events published so far by this loop. */
+    public long driftEvents() {
+        return driftEvents.get();
+    }
+
+    /** Drift alerts published so far by this loop. */
+    public long driftAlerts() {
+        return driftAlerts.get();
+    }
+
+    /** Label requests published so far by this loop. */
+    public long labelRequests() {
+        return labelRequests.get();
+    }
+
+    /**
+     * Calls {@code listener} on the loop thread with every alert the loop publishes (for example to
+     * keep the alert list of the ops surface); it must be quick and must not throw.
+     */
+    public void onAlert(Consumer<DriftAlert> listener) {
+        this.alertListener = Objects.requireNonNull(listener, "listener");
     }
 
     /** The latest snapshot of the loop's figures. */
@@ -370,7 +407,56 @@ public final class LearnerLoop implements Runnable {
                 labelledCount++;
             }
         }
+        watch(valid, late, x, predictions, producer, now);
         train(valid, x, labelledCount);
+    }
+
+    /**
+     * Feeds the freshly predicted samples (not the late-labelled ones, predicted before) to the drift
+     * watch; publishes its events, alerts and label requests; ends the task on a confirmed drift.
+     */
+    private void watch(List<Sample> valid, List<Boolean> late, float[][] x, Predictions predictions,
+                       KafkaProducer<String, byte[]> producer, Instant now) {
+        if (!config.watch().enabled()) {
+            return;
+        }
+        List<DriftWatch.Seen> seen = new ArrayList<>(x.length);
+        for (int i = 0; i < x.length; i++) {
+            if (!late.get(i)) {
+                Sample s = valid.get(i);
+                seen.add(new DriftWatch.Seen(s.getId(), s.getSource(), s.getEventTime().toEpochMilli(), x[i],
+                        s.getLabel() == null ? -1 : s.getLabel(), predictions.probabilities()[i],
+                        predictions.predictedClass()[i]));
+            }
+        }
+        DriftWatch.Outcome outcome = driftWatch.observe(model, seen, now);
+        if (outcome.isEmpty()) {
+            return;
+        }
+        for (DriftEvent e : outcome.events()) {
+            LOG.info("Drift event {}: {} at position {} (model version {})", e.getEventId(), e.getSignal(),
+                    e.getPosition(), e.getModelVersion());
+            producer.send(new ProducerRecord<>(config.topics().driftEvents(), e.getDetectorId(),
+                    MnemoSerdes.driftEvent().encode(e)));
+        }
+        for (DriftAlert a : outcome.alerts()) {
+            LOG.warn("Drift alert {}: {} (action {}, evidence {})", a.getAlertId(), a.getVerdict(), a.getAction(),
+                    a.getEvidence());
+            producer.send(new ProducerRecord<>(config.topics().alerts(), a.getAlertId(), MnemoSerdes.driftAlert().encode(a)));
+            alertListener.accept(a);
+        }
+        for (LabelRequest r : outcome.labelRequests()) {
+            producer.send(new ProducerRecord<>(config.topics().labelRequests(), r.getSampleId(),
+                    MnemoSerdes.labelRequest().encode(r)));
+        }
+        driftEvents.addAndGet(outcome.events().size());
+        driftAlerts.addAndGet(outcome.alerts().size());
+        labelRequests.addAndGet(outcome.labelRequests().size());
+        if (outcome.taskBoundary()) {
+            trainer.taskBoundary();
+            stats.taskBoundary();
+            LOG.info("Task boundary: confirmed drift (model version {})", model.version());
+        }
     }
 
     /**
