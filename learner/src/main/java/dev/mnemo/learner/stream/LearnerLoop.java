@@ -555,6 +555,7 @@ public final class LearnerLoop implements Runnable {
         serving = model.copy();
         taskIndex.clear();
         taskIndex.putAll(checkpoint.content().state().taskIndex());
+        driftWatch.restore(checkpoint.content().state().watch());
         for (ConsumedOffset o : checkpoint.offsets()) {
             TopicPartition tp = new TopicPartition(o.topic(), o.partition());
             restoredOffsets.put(tp, o.nextOffset());
@@ -619,7 +620,8 @@ public final class LearnerLoop implements Runnable {
         long start = System.nanoTime();
         CheckpointInfo info;
         try {
-            info = checkpoints.write(CheckpointContent.capture(trainer, taskIndex, offsets), parent);
+            info = checkpoints.write(CheckpointContent.capture(trainer, taskIndex, offsets, driftWatch.snapshot()),
+                    parent);
         } catch (CheckpointException e) {
             LOG.error("Checkpoint failed; offsets stay uncommitted until one succeeds: {}", e.getMessage(), e);
             lastCheckpointAt = clock.instant();

@@ -3,10 +3,14 @@ package dev.mnemo.learner.watch;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import dev.mnemo.learner.drift.Adwin;
+import dev.mnemo.learner.drift.DetectorState;
 import dev.mnemo.learner.drift.DriftDetector;
 import dev.mnemo.learner.drift.RisingAdwin;
 import dev.mnemo.learner.model.Classifier;
@@ -47,6 +51,13 @@ import dev.mnemo.schemas.v1.Verdict;
  *       asks the learner to end the current task, so LwF takes a new teacher.</li>
  * </ol>
  *
+ * <h2>Checkpoints</h2>
+ * {@link #snapshot()} gives the stream position, the arming state, the novelty threshold and both
+ * detectors' state as properties for the learner's checkpoint; {@link #restore} puts them back. The
+ * recent samples are not kept: a check pending at the checkpoint is dropped (the detectors re-arm
+ * after {@code warmup} samples), and a check whose reference window was lost in a restart (fewer
+ * than {@value #MIN_REFERENCE} samples kept) is skipped the same way.
+ *
  * <p><b>Not thread-safe</b>: the learner loop calls it from its one thread.
  *
  * <pre>{@code
@@ -63,12 +74,17 @@ public final class DriftWatch {
     /** Id of the novelty-rate detector in events and alerts. */
     public static final String NOVELTY_DETECTOR = "novelty-rate.adwin";
 
+    /** Reference samples a check needs; with fewer (after a restart) it is skipped. */
+    static final int MIN_REFERENCE = 50;
+
     private final WatchConfig config;
     private final String modelName;
     private final DriftCheck check;
     private final Seen[] ring;
     private final double[] ringNovelty;
     private long position = -1;
+    /** Position of the oldest sample observed by this instance (later than the snapshot it restored). */
+    private long firstKept;
 
     private DriftDetector errors;
     private DriftDetector novelty;
@@ -175,8 +191,14 @@ public final class DriftWatch {
                 }
             }
             if (pending != null && position >= checkAt) {
-                DriftCheck.Result result = check.run(model, pending, window(pending.getPosition() - config.detectionGap()
-                        - config.beforeWindow(), pending.getPosition() - config.detectionGap()),
+                List<Seen> reference = window(pending.getPosition() - config.detectionGap() - config.beforeWindow(),
+                        pending.getPosition() - config.detectionGap());
+                if (reference.size() < MIN_REFERENCE) {
+                    pending = null;
+                    armAt = position + 1 + config.warmup();
+                    continue;
+                }
+                DriftCheck.Result result = check.run(model, pending, reference,
                         window(pending.getPosition() + 1, position + 1));
                 DriftAlert alert = alert(result, model.version(), now);
                 newAlerts.add(alert);
@@ -213,6 +235,62 @@ public final class DriftWatch {
     /** Whether the detectors are armed (not warming up, no check pending). */
     public boolean armed() {
         return armed;
+    }
+
+    /** The state to checkpoint, as properties; see {@link #restore}. */
+    public Map<String, String> snapshot() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("position", Long.toString(position));
+        p.put("arm-at", Long.toString(pending != null ? position + 1 + config.warmup() : armAt));
+        p.put("armed", Boolean.toString(armed));
+        p.put("novelty-threshold", Double.toString(noveltyThreshold));
+        p.put("events", Long.toString(events));
+        p.put("alerts", Long.toString(alerts));
+        p.put("detector.error", Base64.getEncoder().encodeToString(errors.snapshot().toBytes()));
+        p.put("detector.novelty", Base64.getEncoder().encodeToString(novelty.snapshot().toBytes()));
+        return p;
+    }
+
+    /**
+     * Continues from a {@link #snapshot()}; an empty map (a checkpoint written without the watch)
+     * leaves the watch as new.
+     *
+     * @throws IllegalArgumentException if the properties are incomplete or malformed
+     */
+    public void restore(Map<String, String> state) {
+        if (state.isEmpty()) {
+            return;
+        }
+        try {
+            long restoredPosition = Long.parseLong(required(state, "position"));
+            long restoredArmAt = Long.parseLong(required(state, "arm-at"));
+            boolean restoredArmed = Boolean.parseBoolean(required(state, "armed"));
+            double threshold = Double.parseDouble(required(state, "novelty-threshold"));
+            DriftDetector e = errors.fresh();
+            e.restore(DetectorState.fromBytes(Base64.getDecoder().decode(required(state, "detector.error"))));
+            DriftDetector n = novelty.fresh();
+            n.restore(DetectorState.fromBytes(Base64.getDecoder().decode(required(state, "detector.novelty"))));
+            position = restoredPosition;
+            armAt = restoredArmAt;
+            armed = restoredArmed;
+            noveltyThreshold = threshold;
+            events = Long.parseLong(required(state, "events"));
+            alerts = Long.parseLong(required(state, "alerts"));
+            errors = e;
+            novelty = n;
+            pending = null;
+            firstKept = position + 1;
+        } catch (RuntimeException ex) {
+            throw new IllegalArgumentException("malformed drift-watch state " + state + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static String required(Map<String, String> state, String key) {
+        String v = state.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException(key + " is missing");
+        }
+        return v;
     }
 
     private void arm() {
@@ -269,7 +347,7 @@ public final class DriftWatch {
 
     /** The kept samples with positions in {@code [from, to)}, oldest first; older ones are gone. */
     private List<Seen> window(long from, long to) {
-        long oldest = Math.max(0, position - ring.length + 1);
+        long oldest = Math.max(firstKept, position - ring.length + 1);
         List<Seen> out = new ArrayList<>();
         for (long p = Math.max(from, oldest); p < Math.min(to, position + 1); p++) {
             out.add(ring[(int) (p % ring.length)]);

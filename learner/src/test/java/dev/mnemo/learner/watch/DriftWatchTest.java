@@ -67,6 +67,30 @@ class DriftWatchTest {
     }
 
     @Test
+    void aRestoredWatchContinuesFromItsSnapshot() {
+        List<DriftAlert> alerts = new ArrayList<>();
+        DriftWatch watch = new DriftWatch(CONFIG, "test");
+        Classifier model = Classifier.create(MlpSpec.defaults(64, 10).withLearningRate(0.005));
+        feed(watch, model, 0, 2000, 0, null, alerts, new ArrayList<>());
+        assertThat(watch.armed()).isTrue();
+
+        DriftWatch restored = new DriftWatch(CONFIG, "test");
+        restored.restore(watch.snapshot());
+
+        assertThat(restored.snapshot()).isEqualTo(watch.snapshot());
+        assertThat(restored.observed()).isEqualTo(2000);
+        assertThat(restored.noveltyThreshold()).isEqualTo(watch.noveltyThreshold());
+        // A drift right after the restore: the reference window was lost with the restart, so the check
+        // is skipped and the detectors re-arm; later drifts are checked again.
+        List<DriftEvent> events = new ArrayList<>();
+        feed(restored, model, 2000, 3000, 2000, new int[] {3, 7, 0, 9, 1, 8, 2, 5, 4, 6}, alerts, events);
+        assertThat(events).isNotEmpty();
+        assertThat(alerts).isEmpty();
+        assertThatThrownBy(() -> new DriftWatch(CONFIG, "test").restore(java.util.Map.of("position", "7")))
+                .hasMessageContaining("arm-at is missing");
+    }
+
+    @Test
     void rejectsInconsistentSettings() {
         assertThatThrownBy(() -> new WatchConfig(true, 100, 200, 0.95, 1e-4, 1e-4, 100, 300, 100, 0.3, 0.2, 0.3,
                 0.01, 10, 5)).hasMessageContaining("calibration (200) must not exceed warmup (100)");
@@ -78,14 +102,24 @@ class DriftWatchTest {
     private static int run(int[] permutation, List<DriftAlert> alerts, List<DriftEvent> events) {
         Classifier model = Classifier.create(MlpSpec.defaults(64, 10).withLearningRate(0.005));
         DriftWatch watch = new DriftWatch(CONFIG, "test");
+        int boundaries = feed(watch, model, 0, LENGTH, SWITCH, permutation, alerts, events);
+        assertThat(watch.observed()).isEqualTo(LENGTH);
+        assertThat(watch.alertCount()).isEqualTo(alerts.size());
+        return boundaries;
+    }
+
+    /** Samples {@code from} to {@code to}, labels permuted from {@code switchAt} on when given; returns task boundaries. */
+    private static int feed(DriftWatch watch, Classifier model, int from, int to, int switchAt, int[] permutation,
+                            List<DriftAlert> alerts, List<DriftEvent> events) {
         int boundaries = 0;
-        for (int start = 0; start < LENGTH; start += BATCH) {
+        for (int start = from; start < to; start += BATCH) {
             float[][] x = new float[BATCH][];
             int[] y = new int[BATCH];
             for (int k = 0; k < BATCH; k++) {
                 int i = (start + k) * 7 % digits.size();
                 x[k] = digits.features()[i];
-                y[k] = permutation != null && start + k >= SWITCH ? permutation[digits.labels()[i]] : digits.labels()[i];
+                y[k] = permutation != null && start + k >= switchAt ? permutation[digits.labels()[i]]
+                        : digits.labels()[i];
             }
             Predictions p = model.predict(x);
             List<DriftWatch.Seen> seen = new ArrayList<>();
@@ -99,8 +133,6 @@ class DriftWatchTest {
             boundaries += out.taskBoundary() ? 1 : 0;
             model.train(x, y);
         }
-        assertThat(watch.observed()).isEqualTo(LENGTH);
-        assertThat(watch.alertCount()).isEqualTo(alerts.size());
         return boundaries;
     }
 }
