@@ -50,9 +50,15 @@ public class EventsResource {
                                    String alertId, long modelVersion) {
     }
 
-    /** Everything the dashboard shows, at one instant. */
-    public record Snapshot(StatusResource.StatusView status, boolean learningPaused, AlertsResource.AlertsView alerts,
-                           LabelRequestsView labelRequests, Instant at) {
+    /**
+     * Everything the dashboard shows, at one instant.
+     *
+     * @param servingVersion the version of the model copy that answers predictions (it follows the
+     *     trained {@code status.modelVersion} within {@code mnemo.learner.serving-refresh}); null when
+     *     the loop is disabled
+     */
+    public record Snapshot(StatusResource.StatusView status, Long servingVersion, boolean learningPaused,
+                           AlertsResource.AlertsView alerts, LabelRequestsView labelRequests, Instant at) {
     }
 
     @Inject
@@ -85,7 +91,8 @@ public class EventsResource {
     public Snapshot snapshot() {
         List<LabelRequestView> newest = labelRequests.newest(LABEL_REQUESTS_SHOWN).stream()
                 .map(EventsResource::view).toList();
-        return new Snapshot(statusResource.status(), service.learningPaused(), AlertsResource.snapshot(alerts),
+        Long serving = service.servingModel().map(m -> m.version()).orElse(null);
+        return new Snapshot(statusResource.status(), serving, service.learningPaused(), AlertsResource.snapshot(alerts),
                 new LabelRequestsView(labelRequests.size(), labelRequests.dropped(), newest), Instant.now());
     }
 
