@@ -37,10 +37,8 @@ class ReadPolicyIT {
             given().auth().preemptive().basic("viewer", "mnemo-viewer").when().get(path).then().statusCode(200);
         }
         given().when().get("/q/health/live").then().statusCode(200);
+        given().when().post("/admin/learning/pause").then().statusCode(401);
         given().auth().preemptive().basic("viewer", "mnemo-viewer").when().post("/admin/learning/pause")
                 .then().statusCode(403);
-        // The loop is off: the action is refused with 409, after authentication and authorisation.
-        given().auth().preemptive().basic("admin", "mnemo-admin").when().post("/admin/learning/pause")
-                .then().statusCode(409);
     }
 }
