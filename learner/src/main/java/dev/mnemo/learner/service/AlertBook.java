@@ -109,7 +109,16 @@ public class AlertBook {
      * @throws NoSuchElementException if no alert with that id is held
      */
     public synchronized Entry acknowledge(String alertId, String who) {
+        return acknowledge(alertId, who, clock.instant());
+    }
+
+    /**
+     * As {@link #acknowledge(String, String)}, at a given time (for acknowledgements replayed from
+     * the admin events topic).
+     */
+    public synchronized Entry acknowledge(String alertId, String who, Instant at) {
         Objects.requireNonNull(who, "who");
+        Objects.requireNonNull(at, "at");
         Entry entry = entries.get(alertId);
         if (entry == null) {
             throw new NoSuchElementException("no alert with id '" + alertId + "' is held (" + entries.size()
@@ -118,7 +127,7 @@ public class AlertBook {
         if (entry.acknowledged()) {
             return entry;
         }
-        Entry acked = new Entry(entry.alert(), entry.recordedAt(), who, clock.instant());
+        Entry acked = new Entry(entry.alert(), entry.recordedAt(), who, at);
         entries.put(alertId, acked);
         return acked;
     }
