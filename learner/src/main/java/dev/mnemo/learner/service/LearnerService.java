@@ -191,6 +191,43 @@ public class LearnerService {
         return l.requestRollback(version);
     }
 
+    /**
+     * Pauses or resumes training (prediction goes on); see {@link LearnerLoop#pauseLearning}.
+     *
+     * @throws IllegalStateException when the loop is disabled
+     */
+    public void pauseLearning(boolean paused) {
+        running().pauseLearning(paused);
+    }
+
+    /** True while training is paused (false when the loop is disabled). */
+    public boolean learningPaused() {
+        LearnerLoop l = loop;
+        return l != null && l.learningPaused();
+    }
+
+    /** Asks the loop to promote a model version to serving; see {@link LearnerLoop#requestPromote}. */
+    public java.util.concurrent.CompletableFuture<LearnerLoop.Promotion> promote(long version) {
+        LearnerLoop l = loop;
+        return l == null ? java.util.concurrent.CompletableFuture.failedFuture(
+                new IllegalStateException("the learner loop is disabled")) : l.requestPromote(version);
+    }
+
+    /** Asks the loop to change safe strategy parameters; see {@link LearnerLoop#requestStrategyChange}. */
+    public java.util.concurrent.CompletableFuture<Map<String, String>> changeStrategy(LearnerLoop.StrategyChange change) {
+        LearnerLoop l = loop;
+        return l == null ? java.util.concurrent.CompletableFuture.failedFuture(
+                new IllegalStateException("the learner loop is disabled")) : l.requestStrategyChange(change);
+    }
+
+    private LearnerLoop running() {
+        LearnerLoop l = loop;
+        if (l == null) {
+            throw new IllegalStateException("the learner loop is disabled (mnemo.learner.enabled=false)");
+        }
+        return l;
+    }
+
     /** The copy of the model that serves predictions, empty when the loop is disabled. */
     public Optional<Classifier> servingModel() {
         LearnerLoop l = loop;

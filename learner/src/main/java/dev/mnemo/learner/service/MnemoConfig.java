@@ -95,6 +95,28 @@ public interface MnemoConfig {
         int labelRequestBudget();
     }
 
+    /** Access to the read-only endpoints (the admin API always needs the role admin). */
+    SecurityConfig security();
+
+    /** The alert list shown to operators ({@link AlertBook}). */
+    AlertsConfig alerts();
+
+    interface SecurityConfig {
+        /**
+         * Policy of the read-only endpoints (dashboard, status, alerts, events, versions, predict,
+         * metrics, OpenAPI): {@code permit} leaves them open, {@code authenticated} asks for any known
+         * user. Applied through {@code quarkus.http.auth.permission.read-only.policy}.
+         */
+        @WithDefault("permit")
+        String readPolicy();
+    }
+
+    interface AlertsConfig {
+        /** Alerts kept, open and acknowledged; the oldest acknowledged ones are forgotten first. */
+        @WithDefault("500")
+        int capacity();
+    }
+
     interface CheckpointConfig {
         /**
          * Directory of the checkpoints (model, replay buffer, strategy state, consumed offsets); empty

@@ -41,7 +41,7 @@ import java.util.Optional;
 public final class Lwf implements ContinualStrategy {
 
     private final double temperature;
-    private final double lambda;
+    private volatile double lambda;
     private final int warmupSteps;
     private final BitSet seenClasses = new BitSet();
     private Classifier teacher;
@@ -72,6 +72,25 @@ public final class Lwf implements ContinualStrategy {
         this.temperature = temperature;
         this.lambda = lambda;
         this.warmupSteps = warmupSteps;
+    }
+
+    /** Weight of the distillation term. */
+    public double lambda() {
+        return lambda;
+    }
+
+    /**
+     * Changes the weight of the distillation term from the next step on (safe at run time: the
+     * teacher and the temperature stay as they are). Meant to be called by the thread that trains,
+     * between steps; the field is volatile so a reader on another thread sees the new value.
+     *
+     * @throws IllegalArgumentException if {@code lambda} is not in {@code [0, 1]}
+     */
+    public void setLambda(double lambda) {
+        if (!(lambda >= 0 && lambda <= 1)) {
+            throw new IllegalArgumentException("lambda must be in [0, 1], got " + lambda);
+        }
+        this.lambda = lambda;
     }
 
     /**

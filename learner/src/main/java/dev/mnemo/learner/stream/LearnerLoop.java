@@ -96,7 +96,10 @@ import dev.mnemo.schemas.v1.Sample;
  * once more), at most {@code everyBatches} batches or {@code interval} of them.
  *
  * <p>The loop runs on one thread ({@link #run()}); {@link #status()} and {@link #servingModel()} are
- * safe to call from any thread. Predictions for outside callers are served from a copy of the model
+ * safe to call from any thread. Operators may {@link #pauseLearning pause training} (prediction
+ * goes on), {@link #requestPromote promote} a version and
+ * {@link #requestStrategyChange change the safe strategy parameters}; the last two are queued and
+ * performed by the loop thread between batches. Predictions for outside callers are served from a copy of the model
  * refreshed every {@code servingRefresh}, never from the network being trained.
  *
  * <pre>{@code
@@ -156,6 +159,44 @@ public final class LearnerLoop implements Runnable {
     private final ConcurrentLinkedQueue<Rollback> rollbacks = new ConcurrentLinkedQueue<>();
 
     private record Rollback(long version, CompletableFuture<CheckpointInfo> done) {
+    }
+
+    /** Set by other threads: while true the loop predicts but does not train. */
+    private volatile boolean learningPaused;
+    /** Promotions and strategy changes asked for by other threads, performed by the loop thread between batches. */
+    private final ConcurrentLinkedQueue<Command<?>> commands = new ConcurrentLinkedQueue<>();
+
+    @FunctionalInterface
+    private interface CommandBody<T> {
+        T perform(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer) throws Exception;
+    }
+
+    private record Command<T>(CommandBody<T> body, CompletableFuture<T> done) {
+        void run(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer) {
+            try {
+                done.complete(body.perform(c, producer));
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        }
+    }
+
+    /**
+     * A run-time change of strategy parameters; a null field is left as it is.
+     *
+     * @param replaySize replayed samples per step (replay strategies), at least 1
+     * @param lwfLambda weight of the distillation term (LwF strategies), in [0, 1]
+     */
+    public record StrategyChange(Integer replaySize, Double lwfLambda) {
+    }
+
+    /**
+     * The outcome of a promotion.
+     *
+     * @param version the model version now serving
+     * @param checkpoint the checkpoint that holds it, null when checkpoints are off
+     */
+    public record Promotion(long version, CheckpointInfo checkpoint) {
     }
 
     public LearnerLoop(LearnerLoopConfig config, ContinualTrainer trainer, Map<String, Object> kafkaConfig, Clock clock) {
@@ -261,6 +302,108 @@ public final class LearnerLoop implements Runnable {
         for (Rollback r = rollbacks.poll(); r != null; r = rollbacks.poll()) {
             r.done().completeExceptionally(new IllegalStateException("the learner loop is not running"));
         }
+        for (Command<?> command = commands.poll(); command != null; command = commands.poll()) {
+            command.done().completeExceptionally(new IllegalStateException("the learner loop is not running"));
+        }
+    }
+
+    /**
+     * Pauses or resumes training. While paused the loop still consumes, predicts, scores and commits;
+     * it only skips the training steps (and so the task boundaries they would mark). Safe from any
+     * thread; takes effect at the next batch.
+     */
+    public void pauseLearning(boolean paused) {
+        this.learningPaused = paused;
+    }
+
+    /** True while training is paused. */
+    public boolean learningPaused() {
+        return learningPaused;
+    }
+
+    /**
+     * Asks the loop to change strategy parameters that are safe to change at run time (the replay
+     * size and the LwF weight); performed on the loop thread between batches, both or neither.
+     *
+     * @return completes with the values before and after ({@code replaySize.before}, ...); fails with
+     *     {@link IllegalStateException} when the strategy has no such parameter or the loop stops, and
+     *     {@link IllegalArgumentException} when a value is out of range
+     */
+    public CompletableFuture<Map<String, String>> requestStrategyChange(StrategyChange change) {
+        Objects.requireNonNull(change, "change");
+        return submit((c, producer) -> {
+            Optional<Replay> replay = trainer.strategy(Replay.class);
+            Optional<Lwf> lwf = trainer.strategy(Lwf.class);
+            if (change.replaySize() != null && replay.isEmpty()) {
+                throw new IllegalStateException("the strategy " + strategyName() + " does not replay; replaySize cannot be set");
+            }
+            if (change.lwfLambda() != null && lwf.isEmpty()) {
+                throw new IllegalStateException("the strategy " + strategyName() + " does not distil; lwfLambda cannot be set");
+            }
+            if (change.replaySize() != null && change.replaySize() < 1) {
+                throw new IllegalArgumentException("replaySize must be >= 1, got " + change.replaySize());
+            }
+            if (change.lwfLambda() != null && !(change.lwfLambda() >= 0 && change.lwfLambda() <= 1)) {
+                throw new IllegalArgumentException("lwfLambda must be in [0, 1], got " + change.lwfLambda());
+            }
+            Map<String, String> applied = new java.util.TreeMap<>();
+            if (change.replaySize() != null) {
+                applied.put("replaySize.before", String.valueOf(replay.get().replaySize()));
+                replay.get().setReplaySize(change.replaySize());
+                applied.put("replaySize.after", String.valueOf(change.replaySize()));
+            }
+            if (change.lwfLambda() != null) {
+                applied.put("lwfLambda.before", String.valueOf(lwf.get().lambda()));
+                lwf.get().setLambda(change.lwfLambda());
+                applied.put("lwfLambda.after", String.valueOf(change.lwfLambda()));
+            }
+            LOG.info("Strategy parameters changed at run time: {}", applied);
+            return applied;
+        });
+    }
+
+    /**
+     * Asks the loop to promote a model version to serving. The current version (the one being
+     * trained, which stays put while learning is paused) starts serving at once instead of at the
+     * next refresh, and with checkpoints on a checkpoint is written and its {@link ModelVersion}
+     * published. An older version held by a kept checkpoint is brought back as a rollback
+     * ({@link #requestRollback}), under a new version.
+     *
+     * @return completes with the version now serving; fails with {@link NoSuchElementException} when
+     *     the version is neither current nor kept, and {@link IllegalStateException} when the loop
+     *     stops first
+     */
+    public CompletableFuture<Promotion> requestPromote(long version) {
+        return submit((c, producer) -> {
+            if (version == model.version()) {
+                serving = model.copy();
+                lastServingRefresh = clock.instant();
+                CheckpointInfo info = checkpoints == null ? null : checkpoint(c, producer);
+                LOG.info("Promoted model version {} to serving", version);
+                return new Promotion(version, info);
+            }
+            if (checkpoints == null) {
+                throw new NoSuchElementException("model version " + version + " is not the current one ("
+                        + model.version() + ") and checkpoints are off, so no older version is kept");
+            }
+            CompletableFuture<CheckpointInfo> rolled = new CompletableFuture<>();
+            rollback(c, producer, new Rollback(version, rolled));
+            try {
+                CheckpointInfo info = rolled.join();
+                return new Promotion(info.modelVersion(), info);
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+        });
+    }
+
+    private <T> CompletableFuture<T> submit(CommandBody<T> body) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        commands.add(new Command<>(body, done));
+        if (stopRequested) {
+            failRollbacks();
+        }
+        return done;
     }
 
     /** Asks the loop to finish its current batch, commit (checkpoint first, when on) and close. Returns at once. */
@@ -316,6 +459,9 @@ public final class LearnerLoop implements Runnable {
                     }
                     for (Rollback r = rollbacks.poll(); r != null; r = rollbacks.poll()) {
                         rollback(c, producer, r);
+                    }
+                    for (Command<?> command = commands.poll(); command != null; command = commands.poll()) {
+                        command.run(c, producer);
                     }
                     housekeeping(c);
                     status = stats.snapshot("RUNNING", model.version(), null, lastCheckpoint);
@@ -466,7 +612,7 @@ public final class LearnerLoop implements Runnable {
      * current task first, so LwF takes its teacher from the model as it was at the end of that task.
      */
     private void train(List<Sample> valid, float[][] x, int labelledCount) {
-        if (labelledCount == 0 && !distils) {
+        if (learningPaused || (labelledCount == 0 && !distils)) {
             return;
         }
         List<Integer> chunk = new ArrayList<>();
