@@ -152,6 +152,31 @@ public final class ContinualTrainer {
     }
 
     /**
+     * A task may have ended just before now: every strategy remembers what it would keep at a
+     * boundary (LwF: a copy of the model and the classes seen so far), for {@link
+     * #confirmBoundary()}. A boundary that comes from a drift detector is known only some samples
+     * after the change, once the checks have confirmed it; by then the model has already trained on
+     * the new data, and a teacher taken then would distil its half-learnt new classes as if they
+     * were old knowledge. A later candidate replaces an earlier one.
+     */
+    public void markBoundaryCandidate() {
+        for (ContinualStrategy s : strategies) {
+            s.boundaryCandidate(model);
+        }
+    }
+
+    /**
+     * Ends the current task as of the last {@link #markBoundaryCandidate()} (LwF takes the teacher
+     * remembered then), or as of now when there was none.
+     */
+    public void confirmBoundary() {
+        for (ContinualStrategy s : strategies) {
+            s.taskBoundaryAtCandidate(model);
+        }
+        tasksEnded++;
+    }
+
+    /**
      * One training step on a labelled stream minibatch.
      *
      * @throws IllegalArgumentException if the batch is empty or does not fit the model

@@ -46,6 +46,9 @@ public final class Lwf implements ContinualStrategy {
     private final BitSet seenClasses = new BitSet();
     private Classifier teacher;
     private float[] teacherClasses;
+    /** The model and seen classes at the last boundary candidate, until it is confirmed (not checkpointed). */
+    private Classifier candidate;
+    private BitSet candidateSeen;
     private int warmupLeft;
 
     /** {@code T = 2}, {@code lambda = 0.5}, no warm-up. */
@@ -181,13 +184,36 @@ public final class Lwf implements ContinualStrategy {
 
     @Override
     public void taskBoundary(Classifier model) {
-        teacher = model.copy();
-        int classes = model.spec().classes();
+        takeTeacher(model.copy(), seenClasses);
+    }
+
+    /** Remembers a copy of the model and the classes seen so far, for {@link #taskBoundaryAtCandidate}. */
+    @Override
+    public void boundaryCandidate(Classifier model) {
+        candidate = model.copy();
+        candidateSeen = (BitSet) seenClasses.clone();
+    }
+
+    /** The teacher is the model remembered at the last candidate, over the classes seen by then. */
+    @Override
+    public void taskBoundaryAtCandidate(Classifier model) {
+        if (candidate == null) {
+            taskBoundary(model);
+            return;
+        }
+        takeTeacher(candidate, candidateSeen);
+        candidate = null;
+        candidateSeen = null;
+    }
+
+    private void takeTeacher(Classifier frozen, BitSet classesSeen) {
+        teacher = frozen;
+        int classes = frozen.spec().classes();
         teacherClasses = new float[classes];
-        for (int c = seenClasses.nextSetBit(0); c >= 0 && c < classes; c = seenClasses.nextSetBit(c + 1)) {
+        for (int c = classesSeen.nextSetBit(0); c >= 0 && c < classes; c = classesSeen.nextSetBit(c + 1)) {
             teacherClasses[c] = 1f;
         }
-        if (seenClasses.isEmpty()) {
+        if (classesSeen.isEmpty()) {
             // Nothing was learnt before this boundary: the teacher's outputs carry no knowledge.
             teacher = null;
         }

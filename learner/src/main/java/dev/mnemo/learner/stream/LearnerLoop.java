@@ -598,10 +598,14 @@ public final class LearnerLoop implements Runnable {
         driftEvents.addAndGet(outcome.events().size());
         driftAlerts.addAndGet(outcome.alerts().size());
         labelRequests.addAndGet(outcome.labelRequests().size());
+        if (!outcome.events().isEmpty()) {
+            // The change began before now; if the checks confirm it, the task ends here, not later.
+            trainer.markBoundaryCandidate();
+        }
         if (outcome.taskBoundary()) {
-            trainer.taskBoundary();
+            trainer.confirmBoundary();
             stats.taskBoundary();
-            LOG.info("Task boundary: confirmed drift (model version {})", model.version());
+            LOG.info("Task boundary: confirmed drift, as of its event (model version {})", model.version());
         }
     }
 
