@@ -1,5 +1,6 @@
 package dev.mnemo.ingest.bench;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,13 +72,14 @@ import org.apache.kafka.streams.StreamsConfig;
  * --records N (20000)  --labels L (10000)  --label-rate R (5000)  --partitions P (1)
  * --commit-interval-ms (100)  --threads (1)  --linger-ms (5)  --batch-bytes (262144)
  * --compression none|lz4|zstd|snappy|gzip (lz4)  --cache-bytes (Streams default)
- * --encoding both|list|packed (both)  --rounds K (1)
+ * --encoding both|list|packed (both)  --rounds K (1)  --warmup W (20000)
  * </pre>
  * With {@code --encoding both}, (a) and (b) run for the version 1 form (an Avro array of 784
  * floats, 3 kB) and for the packed form ({@code packed}, UINT8_SCALED: one byte per pixel), so the
  * two are compared in the same run; (c) uses the last encoding. With {@code --rounds K}, (a) and
  * (b) are measured K times per encoding (each round with new ids) and the median ratio is printed
- * with the spread. In each round (a) runs right before (b), with ingest paused
+ * with the spread. Before the rounds, each path runs once with W records, so the JIT has compiled
+ * the code of both (with fewer, the first round pays for the compiler threads). In each round (a) runs right before (b), with ingest paused
  * ({@link IngestService#pause()}) so it takes no CPU from (a), and both see the same machine load.
  */
 public final class IngestBench {
@@ -92,7 +94,7 @@ public final class IngestBench {
     /** The settings of a run. */
     record Settings(int records, int labels, double labelRate, int partitions, int commitIntervalMs, int threads,
                     int lingerMs, int batchBytes, String compression, Long cacheBytes, List<Encoding> encodings,
-                    int rounds) {
+                    int rounds, int warmup) {
 
         static Settings parse(String[] args) {
             Map<String, String> o = new HashMap<>();
@@ -105,7 +107,7 @@ public final class IngestBench {
             }
             List<String> known = List.of("--records", "--labels", "--label-rate", "--partitions",
                     "--commit-interval-ms", "--threads", "--linger-ms", "--batch-bytes", "--compression", "--cache-bytes",
-                    "--encoding", "--rounds");
+                    "--encoding", "--rounds", "--warmup");
             for (String k : o.keySet()) {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("unknown option " + k + "; known: " + known);
@@ -122,9 +124,10 @@ public final class IngestBench {
                     o.getOrDefault("--compression", "lz4"),
                     o.containsKey("--cache-bytes") ? Long.parseLong(o.get("--cache-bytes")) : null,
                     Encoding.parse(o.getOrDefault("--encoding", "both")),
-                    Integer.parseInt(o.getOrDefault("--rounds", "1")));
+                    Integer.parseInt(o.getOrDefault("--rounds", "1")),
+                    Integer.parseInt(o.getOrDefault("--warmup", "20000")));
             if (s.records < 1 || s.labels < 1 || !(s.labelRate > 0) || s.partitions < 1 || s.threads < 1
-                    || s.rounds < 1) {
+                    || s.rounds < 1 || s.warmup < 1) {
                 throw new IllegalArgumentException("--records, --labels, --label-rate, --partitions, --threads and "
                         + "--rounds must be positive");
             }
@@ -207,6 +210,7 @@ public final class IngestBench {
             streams.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, s.cacheBytes);
         }
         LatencyRun c;
+        String threadMetrics;
         Encoding last = s.encodings.get(s.encodings.size() - 1);
         try (IngestService ingest = IngestService.start(config, streams, state)) {
             if (!ingest.awaitRunning(Duration.ofMinutes(2))) {
@@ -216,11 +220,11 @@ public final class IngestBench {
             for (Encoding e : s.encodings) {
                 ingest.pause();
                 plain(s, client, "bench.plain." + e.tag() + ".warm",
-                        samples(pixels, "warm-a-", Math.min(5_000, s.records), 0.2, e));
+                        samples(pixels, "warm-a-", s.warmup, 0.2, e));
                 ingest.resume();
                 String prefix = "warm-b-" + e.tag() + "-";
                 throughput(s, client, config.topics().samplesRaw(), out,
-                        samples(pixels, prefix, Math.min(5_000, s.records), 0.2, e), prefix);
+                        samples(pixels, prefix, s.warmup, 0.2, e), prefix);
             }
             // (a) then (b), back to back in each round, so both see the same machine load
             for (int round = 0; round < s.rounds; round++) {
@@ -235,6 +239,7 @@ public final class IngestBench {
                             prefix));
                 }
             }
+            threadMetrics = threadMetrics(ingest);
             // (c) late labels: their samples first, unlabelled, then the labels, paced
             throughput(s, client, config.topics().samplesRaw(), out, samples(pixels, "c-", s.labels, 1.0, last), "c-");
             c = latency(s, client, config);
@@ -255,8 +260,10 @@ public final class IngestBench {
                 ratios[round] = b.rate() / a.rate();
                 System.out.printf(Locale.ROOT, "  [%s] round %d: (a) plain producer -> consumer %,d records in %.2f s = "
                                 + "%,.0f records/s (%.1f MB/s); (b) ingest, exactly_once_v2, Avro in/out %,d records in "
-                                + "%.2f s = %,.0f records/s (read_committed); ratio (b)/(a) %.2f%n", e.title, round + 1,
-                        a.count, a.seconds, a.rate(), a.bytes / a.seconds / 1e6, b.count, b.seconds, b.rate(), ratios[round]);
+                                + "%.2f s = %,.0f records/s (read_committed); ratio (b)/(a) %.2f; process CPU per record "
+                                + "(a) %.1f us, (b) %.1f us%n", e.title, round + 1,
+                        a.count, a.seconds, a.rate(), a.bytes / a.seconds / 1e6, b.count, b.seconds, b.rate(), ratios[round],
+                        a.cpuMicrosPerRecord(), b.cpuMicrosPerRecord());
             }
             double[] sorted = ratios.clone();
             Arrays.sort(sorted);
@@ -269,6 +276,7 @@ public final class IngestBench {
         System.out.printf(Locale.ROOT, "  (c) late-label join latency [%s], %,d labels at %,.0f labels/s (sent at %,.0f/s): "
                         + "p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", last.title, c.count, s.labelRate, c.sentRate, c.p50,
                 c.p99, c.max);
+        System.out.println("  ingest stream threads (Streams metrics, ms and records, over the last rounds): " + threadMetrics);
         System.out.printf(Locale.ROOT, "  settings: commit.interval.ms=%d num.stream.threads=%d linger.ms=%d batch.size=%d "
                         + "compression.type=%s statestore.cache.max.bytes=%s%n", s.commitIntervalMs, s.threads, s.lingerMs,
                 s.batchBytes, s.compression, s.cacheBytes == null ? "default" : s.cacheBytes.toString());
@@ -325,7 +333,12 @@ public final class IngestBench {
         return values;
     }
 
-    record Run(long count, double seconds, long bytes, long valueBytes, double compressionRate) {
+    record Run(long count, double seconds, long bytes, long valueBytes, double compressionRate, double cpuSeconds) {
+
+        /** CPU time of this process (broker, clients and ingest) per record, in microseconds. */
+        double cpuMicrosPerRecord() {
+            return cpuSeconds * 1e6 / count;
+        }
 
         double rate() {
             return count / seconds;
@@ -362,6 +375,7 @@ public final class IngestBench {
         double compression;
         long valueBytes = 0;
         long t0;
+        long cpu0 = processCpuNanos();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(s, client),
                 new StringSerializer(), new ByteArraySerializer())) {
             t0 = System.nanoTime();
@@ -374,7 +388,7 @@ public final class IngestBench {
         }
         reader.await();
         return new Run(reader.count.get(), (reader.lastNanos.get() - t0) / 1e9, reader.bytes.get(), valueBytes,
-                compression);
+                compression, (processCpuNanos() - cpu0) / 1e9);
     }
 
     /** (b): records into samples.raw, counted on the output topics (ids with the prefix only). */
@@ -384,6 +398,7 @@ public final class IngestBench {
         reader.start();
         long t0;
         long valueBytes = 0;
+        long cpu0 = processCpuNanos();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(s, client),
                 new StringSerializer(), new ByteArraySerializer())) {
             t0 = System.nanoTime();
@@ -394,7 +409,8 @@ public final class IngestBench {
             producer.flush();
         }
         reader.await();
-        return new Run(reader.count.get(), (reader.lastNanos.get() - t0) / 1e9, reader.bytes.get(), valueBytes, 0);
+        return new Run(reader.count.get(), (reader.lastNanos.get() - t0) / 1e9, reader.bytes.get(), valueBytes, 0,
+                (processCpuNanos() - cpu0) / 1e9);
     }
 
     record LatencyRun(int count, double sentRate, double p50, double p99, double max) {
@@ -443,6 +459,31 @@ public final class IngestBench {
         }
         return new LatencyRun(got, (n - 1) / ((t1 - t0) / 1e9), percentile(done, 0.50), percentile(done, 0.99),
                 got == 0 ? Double.NaN : done[got - 1]);
+    }
+
+    /** Where the stream threads spend their time, from the Streams thread metrics. */
+    private static String threadMetrics(IngestService ingest) {
+        Map<String, Double> sums = new java.util.TreeMap<>();
+        for (var e : ingest.metrics().entrySet()) {
+            MetricName n = e.getKey();
+            if (n.group().equals("stream-thread-metrics") && List.of("poll-records-avg", "poll-latency-avg",
+                    "process-records-avg", "commit-latency-avg").contains(n.name())
+                    && e.getValue().metricValue() instanceof Double d) {
+                sums.merge(n.name(), d, Double::sum);
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        sums.forEach((k, v) -> text.append(text.length() == 0 ? "" : ", ").append(k).append(' ')
+                .append(String.format(Locale.ROOT, "%.2f", v)));
+        return text.toString();
+    }
+
+    /** CPU time of this process so far (every thread: broker, clients, ingest), or 0 when not available. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     /** The nearest-rank percentile of sorted values. */
