@@ -27,6 +27,11 @@ import dev.mnemo.schemas.v1.Sample;
  * }</pre>
  *
  * <p>Stateless and thread-safe.
+ *
+ * <p>References: IEEE Computer Society, "IEEE Standard for Floating-Point Arithmetic", IEEE Std
+ * 754-2019 (binary32: a value is NaN or infinite exactly when its 8 exponent bits are all ones);
+ * The Apache Software Foundation, "Apache Avro Specification", sections "Binary Encoding" and
+ * "Single-object encoding".
  */
 public final class SampleFeatures {
 
