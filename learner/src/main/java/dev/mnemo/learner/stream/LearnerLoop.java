@@ -58,6 +58,7 @@ import dev.mnemo.learner.strategy.Lwf;
 import dev.mnemo.learner.strategy.Replay;
 import dev.mnemo.schemas.DeadLetters;
 import dev.mnemo.schemas.RecordHeaders;
+import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.serde.MnemoSerdes;
 import dev.mnemo.schemas.v1.ModelVersion;
 import dev.mnemo.schemas.v1.Prediction;
@@ -523,7 +524,7 @@ public final class LearnerLoop implements Runnable {
         }
         float[][] x = new float[valid.size()][];
         for (int i = 0; i < x.length; i++) {
-            x[i] = toArray(valid.get(i).getFeatures(), inputs);
+            x[i] = toArray(valid.get(i), inputs);
         }
         long version = model.version();
         int[] tasks = new int[x.length];
@@ -877,16 +878,10 @@ public final class LearnerLoop implements Runnable {
         if (s.getId() == null || s.getId().isBlank()) {
             return DeadLetters.MISSING_ID + ": the sample has no id";
         }
-        List<Float> features = s.getFeatures();
-        if (features.size() != inputs) {
-            return DeadLetters.DIMENSION + ": sample " + s.getId() + " has " + features.size()
-                    + " features, the model takes " + inputs;
-        }
-        for (int i = 0; i < features.size(); i++) {
-            float f = features.get(i);
-            if (!Float.isFinite(f)) {
-                return DeadLetters.NON_FINITE + ": sample " + s.getId() + " feature " + i + " is " + f;
-            }
+        SampleFeatures.Problem problem = SampleFeatures.check(s, inputs);
+        if (problem != null) {
+            return problem.reason() + ": sample " + s.getId() + ": " + problem.detail()
+                    + (DeadLetters.DIMENSION.equals(problem.reason()) ? " (the model takes " + inputs + ")" : "");
         }
         Integer label = s.getLabel();
         if (label != null && (label < 0 || label >= classes)) {
@@ -896,11 +891,9 @@ public final class LearnerLoop implements Runnable {
         return null;
     }
 
-    private static float[] toArray(List<Float> values, int length) {
+    private static float[] toArray(Sample sample, int length) {
         float[] out = new float[length];
-        for (int i = 0; i < length; i++) {
-            out[i] = values.get(i);
-        }
+        SampleFeatures.copyInto(sample, out, 0, length);
         return out;
     }
 
