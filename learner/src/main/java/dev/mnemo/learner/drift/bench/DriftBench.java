@@ -559,7 +559,15 @@ public final class DriftBench {
                         + "missed drifts, a mean delay at or below, and no more false alarms than ")
                         .append(other).append("'s best.\n\n");
                 b.append("Against all of ").append(other).append("'s detectors:\n\n");
-                comparisonTable(b, other, compare(other, 0.0));
+                List<Comparison> all = compare(other, 0.0);
+                comparisonTable(b, other, all);
+                long abrupt = all.stream().filter(Comparison::abrupt).count();
+                long matched = all.stream().filter(c -> c.abrupt() && c.matching() != null).count();
+                b.append(String.format(Locale.ROOT, "%nOn %d of %d abrupt streams a Mnemo detector misses no more "
+                        + "drifts than %s's best, with a mean delay at or below it and no more false alarms"
+                        + "%s.%n", matched, abrupt, other, matched == abrupt ? "" : " (not on: " + String.join(", ",
+                                all.stream().filter(c -> c.abrupt() && c.matching() == null).map(Comparison::scenario)
+                                        .toList()) + ")"));
                 b.append("\nAgainst ").append(other).append("'s detectors of the algorithms Mnemo implements (")
                         .append(String.join(", ", SHARED_ALGORITHMS)).append("):\n\n");
                 comparisonTable(b, other, compare(other, 0.0, r -> SHARED_ALGORITHMS.contains(r.detector())));
@@ -656,7 +664,19 @@ public final class DriftBench {
          * @param other a source to compare with, or null
          */
         public void write(Report report, String command, String other) {
-            String md = report.markdown(command, other);
+            write(report, command, other, "");
+        }
+
+        /**
+         * Prints the Markdown with more sections after it and writes the files asked for.
+         *
+         * @param report the results
+         * @param command the command line, for the header
+         * @param other a source to compare with, or null
+         * @param more Markdown appended after the detector tables
+         */
+        public void write(Report report, String command, String other, String more) {
+            String md = report.markdown(command, other) + more;
             System.out.println(md);
             try {
                 if (out != null) {
