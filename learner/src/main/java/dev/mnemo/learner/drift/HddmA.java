@@ -85,9 +85,11 @@ public final class HddmA implements DriftDetector {
     // Cut point for rises: the prefix with the smallest upper bound.
     private long upCount;
     private double upSum;
+    private double upBound;
     // Cut point for falls (two-sided only): the prefix with the largest lower bound.
     private long downCount;
     private double downSum;
+    private double downBound;
     private long seen;
     private boolean warning;
     private boolean drift;
@@ -144,8 +146,10 @@ public final class HddmA implements DriftDetector {
         sum = 0.0;
         upCount = 0;
         upSum = 0.0;
+        upBound = 0.0;
         downCount = 0;
         downSum = 0.0;
+        downBound = 0.0;
         warning = false;
     }
 
@@ -164,13 +168,15 @@ public final class HddmA implements DriftDetector {
         sum += x;
         double mean = sum / n;
         double bound = cutBound(n);
-        if (upCount == 0 || upSum / upCount + cutBound(upCount) >= mean + bound) {
+        if (upCount == 0 || upSum / upCount + upBound >= mean + bound) {
             upCount = n;
             upSum = sum;
+            upBound = bound;
         }
-        if (watchFalls && (downCount == 0 || downSum / downCount - cutBound(downCount) <= mean - bound)) {
+        if (watchFalls && (downCount == 0 || downSum / downCount - downBound <= mean - bound)) {
             downCount = n;
             downSum = sum;
+            downBound = bound;
         }
         drift = false;
         warning = false;
@@ -249,6 +255,8 @@ public final class HddmA implements DriftDetector {
         n = state.longAt(1);
         upCount = state.longAt(2);
         downCount = state.longAt(3);
+        upBound = upCount == 0 ? 0.0 : cutBound(upCount);
+        downBound = downCount == 0 ? 0.0 : cutBound(downCount);
         seen = state.longAt(4);
         warning = state.longAt(5) != 0;
         drift = state.longAt(6) != 0;
