@@ -410,7 +410,13 @@ public final class Classifier {
         // Dropout acts on hidden outputs only, so the first layer is the same in every pass: compute
         // it once for the batch, then tile its output and run the rest of the network once.
         INDArray first = layerForward(0, stage(features, null));
-        INDArray a = passes == 1 ? first : Nd4j.tile(first, passes, 1);
+        INDArray a = first;
+        if (passes > 1) {
+            // Concatenating T references is about ten times faster than Nd4j.tile here.
+            INDArray[] copies = new INDArray[passes];
+            Arrays.fill(copies, first);
+            a = Nd4j.concat(0, copies);
+        }
         try (org.nd4j.linalg.api.rng.Random random = Nd4j.getRandomFactory().getNewRandomInstance(seed)) {
             a.muli(dropoutMask(a, keep, random));
             for (int i = 1; i < spec.hidden().size(); i++) {
