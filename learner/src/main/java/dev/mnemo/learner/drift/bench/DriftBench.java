@@ -34,10 +34,13 @@ import java.util.function.Predicate;
  * costs.
  *
  * <h2>Method</h2>
- * For every scenario (a {@link RecurringDriftStream} over SEA, Agrawal, STAGGER or the rotating
- * hyperplane with a drift every {@code period} samples) and every seed, a
- * {@link WindowedNaiveBayes} learner runs prequentially (predict, then learn) and its 0/1 errors
- * are recorded once. Every detector is then fed exactly that error array, from a fresh instance.
+ * For every scenario and every seed, the scenario's {@link ErrorSource} produces a prequential 0/1
+ * error stream once: for the built-in scenarios ({@link #scenarios(Config)}: a
+ * {@link RecurringDriftStream} over SEA, Agrawal, STAGGER or the rotating hyperplane with a drift
+ * every {@code period} samples) a {@link WindowedNaiveBayes} learner predicts, then learns; other
+ * scenarios (such as spliced real image streams learnt by an MLP, in test scope) bring their own
+ * learner through {@link #run(Config, List, List, PrintStream)}. Every detector is then fed exactly
+ * that error array, from a fresh instance.
  * For a drift at {@code d} of width {@code w} (0 when abrupt), the tolerance window is
  * {@code [d - w/2, d + w/2 + tolerance)}:
  * <ul>
