@@ -2,7 +2,7 @@ package dev.mnemo.learner.drift;
 
 /**
  * HDDM-A, the Hoeffding drift detection method with the A-test (moving averages): signals a
- * warning and then a drift when the mean of a bounded stream has risen (and, in two-sided mode,
+ * warning and then a drift when the mean of a bounded stream has risen (and, in {@link Mode#BOTH},
  * fallen) significantly since a cut point, with Hoeffding's inequality as the test.
  *
  * <h2>Method</h2>
@@ -21,13 +21,14 @@ package dev.mnemo.learner.drift;
  * {@code (n - c) / (n c)}; the factor {@code ln(2 / alpha)}, the two-sided form, is the
  * conservative choice of the published reference implementation, and this class reproduces its
  * detections exactly). With {@code alpha = driftConfidence} that is a drift; otherwise, with
- * {@code alpha = warningConfidence}, a warning. In two-sided mode a second cut point tracks the
- * largest lower bound {@code X - eps(c)} and the mirror test (drift confidence) detects a fall.
+ * {@code alpha = warningConfidence}, a warning. Unless the mode is {@link Mode#RISE}, a second cut
+ * point tracks the largest lower bound {@code X - eps(c)} and the mirror test (drift confidence)
+ * detects a fall.
  * What a fall does depends on the {@link Mode}: nothing ({@link Mode#RISE}), a restart of the
  * statistics without a signal ({@link Mode#RISE_RESTART_ON_FALL}, the default: once an error rate
  * has fallen for good, the next rise is measured from the new, lower level), or a drift
- * ({@link Mode#BOTH}). After a drift the detector starts over on the next update. Each update costs a few floating-point operations and
- * two square roots; nothing is allocated.
+ * ({@link Mode#BOTH}). After a drift the detector starts over on the next update. Each update
+ * costs a few floating-point operations and two to four square roots; nothing is allocated.
  *
  * <h2>Parameters</h2>
  * <ul>
