@@ -2,7 +2,7 @@ package dev.mnemo.learner.drift;
 
 /**
  * HDDM-A, the Hoeffding drift detection method with the A-test (moving averages): signals a
- * warning and then a drift when the mean of a bounded stream has risen (and, in two-sided mode,
+ * warning and then a drift when the mean of a bounded stream has risen (and, in {@link Mode#BOTH},
  * fallen) significantly since a cut point, with Hoeffding's inequality as the test.
  *
  * <h2>Method</h2>
@@ -21,13 +21,14 @@ package dev.mnemo.learner.drift;
  * {@code (n - c) / (n c)}; the factor {@code ln(2 / alpha)}, the two-sided form, is the
  * conservative choice of the published reference implementation, and this class reproduces its
  * detections exactly). With {@code alpha = driftConfidence} that is a drift; otherwise, with
- * {@code alpha = warningConfidence}, a warning. In two-sided mode a second cut point tracks the
- * largest lower bound {@code X - eps(c)} and the mirror test (drift confidence) detects a fall.
+ * {@code alpha = warningConfidence}, a warning. Unless the mode is {@link Mode#RISE}, a second cut
+ * point tracks the largest lower bound {@code X - eps(c)} and the mirror test (drift confidence)
+ * detects a fall.
  * What a fall does depends on the {@link Mode}: nothing ({@link Mode#RISE}), a restart of the
  * statistics without a signal ({@link Mode#RISE_RESTART_ON_FALL}, the default: once an error rate
  * has fallen for good, the next rise is measured from the new, lower level), or a drift
- * ({@link Mode#BOTH}). After a drift the detector starts over on the next update. Each update costs a few floating-point operations and
- * two square roots; nothing is allocated.
+ * ({@link Mode#BOTH}). After a drift the detector starts over on the next update. Each update
+ * costs a few floating-point operations and two to four square roots; nothing is allocated.
  *
  * <h2>Parameters</h2>
  * <ul>
@@ -85,9 +86,11 @@ public final class HddmA implements DriftDetector {
     // Cut point for rises: the prefix with the smallest upper bound.
     private long upCount;
     private double upSum;
+    private double upBound;
     // Cut point for falls (two-sided only): the prefix with the largest lower bound.
     private long downCount;
     private double downSum;
+    private double downBound;
     private long seen;
     private boolean warning;
     private boolean drift;
@@ -144,8 +147,10 @@ public final class HddmA implements DriftDetector {
         sum = 0.0;
         upCount = 0;
         upSum = 0.0;
+        upBound = 0.0;
         downCount = 0;
         downSum = 0.0;
+        downBound = 0.0;
         warning = false;
     }
 
@@ -164,13 +169,15 @@ public final class HddmA implements DriftDetector {
         sum += x;
         double mean = sum / n;
         double bound = cutBound(n);
-        if (upCount == 0 || upSum / upCount + cutBound(upCount) >= mean + bound) {
+        if (upCount == 0 || upSum / upCount + upBound >= mean + bound) {
             upCount = n;
             upSum = sum;
+            upBound = bound;
         }
-        if (watchFalls && (downCount == 0 || downSum / downCount - cutBound(downCount) <= mean - bound)) {
+        if (watchFalls && (downCount == 0 || downSum / downCount - downBound <= mean - bound)) {
             downCount = n;
             downSum = sum;
+            downBound = bound;
         }
         drift = false;
         warning = false;
@@ -249,6 +256,8 @@ public final class HddmA implements DriftDetector {
         n = state.longAt(1);
         upCount = state.longAt(2);
         downCount = state.longAt(3);
+        upBound = upCount == 0 ? 0.0 : cutBound(upCount);
+        downBound = downCount == 0 ? 0.0 : cutBound(downCount);
         seen = state.longAt(4);
         warning = state.longAt(5) != 0;
         drift = state.longAt(6) != 0;

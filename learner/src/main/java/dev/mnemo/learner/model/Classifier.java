@@ -59,6 +59,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * masks, which continual-learning strategies need. {@link #logits} gives the raw outputs.
  * {@link #setLearningRateScales} scales the learning rate per layer (0 freezes a layer).
  *
+ * <h2>Inside the network</h2>
+ * For the drift checks, {@link #activations} gives the penultimate features and the pre-softmax
+ * logits of a batch (both heads), {@link #hiddenActivations} the output of every hidden layer, and
+ * {@link #dropoutLogits} the logits of T Monte Carlo dropout passes in one pass over the tiled
+ * batch (the {@code ood} and {@code uncertainty} packages build on them). They compute the layers
+ * from the network's parameters and never change them.
+ *
  * <h2>Threads</h2>
  * Not built for concurrent use, but safe under it: every method that touches the network holds
  * the instance's lock (as Deeplearning4j's own {@code MultiLayerNetwork.output} does), so
@@ -403,7 +410,13 @@ public final class Classifier {
         // Dropout acts on hidden outputs only, so the first layer is the same in every pass: compute
         // it once for the batch, then tile its output and run the rest of the network once.
         INDArray first = layerForward(0, stage(features, null));
-        INDArray a = passes == 1 ? first : Nd4j.tile(first, passes, 1);
+        INDArray a = first;
+        if (passes > 1) {
+            // Concatenating T references is about ten times faster than Nd4j.tile here.
+            INDArray[] copies = new INDArray[passes];
+            Arrays.fill(copies, first);
+            a = Nd4j.concat(0, copies);
+        }
         try (org.nd4j.linalg.api.rng.Random random = Nd4j.getRandomFactory().getNewRandomInstance(seed)) {
             a.muli(dropoutMask(a, keep, random));
             for (int i = 1; i < spec.hidden().size(); i++) {

@@ -34,10 +34,13 @@ import java.util.function.Predicate;
  * costs.
  *
  * <h2>Method</h2>
- * For every scenario (a {@link RecurringDriftStream} over SEA, Agrawal, STAGGER or the rotating
- * hyperplane with a drift every {@code period} samples) and every seed, a
- * {@link WindowedNaiveBayes} learner runs prequentially (predict, then learn) and its 0/1 errors
- * are recorded once. Every detector is then fed exactly that error array, from a fresh instance.
+ * For every scenario and every seed, the scenario's {@link ErrorSource} produces a prequential 0/1
+ * error stream once: for the built-in scenarios ({@link #scenarios(Config)}: a
+ * {@link RecurringDriftStream} over SEA, Agrawal, STAGGER or the rotating hyperplane with a drift
+ * every {@code period} samples) a {@link WindowedNaiveBayes} learner predicts, then learns; other
+ * scenarios (such as spliced real image streams learnt by an MLP, in test scope) bring their own
+ * learner through {@link #run(Config, List, List, PrintStream)}. Every detector is then fed exactly
+ * that error array, from a fresh instance.
  * For a drift at {@code d} of width {@code w} (0 when abrupt), the tolerance window is
  * {@code [d - w/2, d + w/2 + tolerance)}:
  * <ul>
@@ -559,7 +562,15 @@ public final class DriftBench {
                         + "missed drifts, a mean delay at or below, and no more false alarms than ")
                         .append(other).append("'s best.\n\n");
                 b.append("Against all of ").append(other).append("'s detectors:\n\n");
-                comparisonTable(b, other, compare(other, 0.0));
+                List<Comparison> all = compare(other, 0.0);
+                comparisonTable(b, other, all);
+                long abrupt = all.stream().filter(Comparison::abrupt).count();
+                long matched = all.stream().filter(c -> c.abrupt() && c.matching() != null).count();
+                b.append(String.format(Locale.ROOT, "%nOn %d of %d abrupt streams a Mnemo detector misses no more "
+                        + "drifts than %s's best, with a mean delay at or below it and no more false alarms"
+                        + "%s.%n", matched, abrupt, other, matched == abrupt ? "" : " (not on: " + String.join(", ",
+                                all.stream().filter(c -> c.abrupt() && c.matching() == null).map(Comparison::scenario)
+                                        .toList()) + ")"));
                 b.append("\nAgainst ").append(other).append("'s detectors of the algorithms Mnemo implements (")
                         .append(String.join(", ", SHARED_ALGORITHMS)).append("):\n\n");
                 comparisonTable(b, other, compare(other, 0.0, r -> SHARED_ALGORITHMS.contains(r.detector())));
@@ -656,7 +667,19 @@ public final class DriftBench {
          * @param other a source to compare with, or null
          */
         public void write(Report report, String command, String other) {
-            String md = report.markdown(command, other);
+            write(report, command, other, "");
+        }
+
+        /**
+         * Prints the Markdown with more sections after it and writes the files asked for.
+         *
+         * @param report the results
+         * @param command the command line, for the header
+         * @param other a source to compare with, or null
+         * @param more Markdown appended after the detector tables
+         */
+        public void write(Report report, String command, String other, String more) {
+            String md = report.markdown(command, other) + more;
             System.out.println(md);
             try {
                 if (out != null) {
