@@ -42,10 +42,13 @@ public interface ContinualStrategy {
     default void boundaryCandidate(Classifier model) {}
 
     /**
-     * Called by {@link ContinualTrainer#confirmBoundary()}: the task ended at the last candidate.
+     * Called by {@link ContinualTrainer#confirmBoundary(int[])}: the task ended at the last candidate.
      * The default treats it as a boundary now.
+     *
+     * @param knownClasses the classes the old task had (for example the labels seen in the stream
+     *     before the change), or null when unknown; classes first seen since are the new task's
      */
-    default void taskBoundaryAtCandidate(Classifier model) {
+    default void taskBoundaryAtCandidate(Classifier model, int[] knownClasses) {
         taskBoundary(model);
     }
 

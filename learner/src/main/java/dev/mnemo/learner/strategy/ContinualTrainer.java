@@ -170,8 +170,19 @@ public final class ContinualTrainer {
      * remembered then), or as of now when there was none.
      */
     public void confirmBoundary() {
+        confirmBoundary(null);
+    }
+
+    /**
+     * As {@link #confirmBoundary()}, knowing which classes the old task had: a class that first
+     * appeared between the change and the candidate belongs to the new task, and LwF must not
+     * distil the teacher's barely trained outputs for it (that would hold the new class down).
+     *
+     * @param knownClasses the old task's classes, or null when unknown
+     */
+    public void confirmBoundary(int[] knownClasses) {
         for (ContinualStrategy s : strategies) {
-            s.taskBoundaryAtCandidate(model);
+            s.taskBoundaryAtCandidate(model, knownClasses);
         }
         tasksEnded++;
     }

@@ -194,14 +194,25 @@ public final class Lwf implements ContinualStrategy {
         candidateSeen = (BitSet) seenClasses.clone();
     }
 
-    /** The teacher is the model remembered at the last candidate, over the classes seen by then. */
+    /**
+     * The teacher is the model remembered at the last candidate, distilling over the classes seen by
+     * then that are among {@code knownClasses} (when given): a class first trained on between the
+     * change and the candidate is the new task's, and the teacher knows too little of it.
+     */
     @Override
-    public void taskBoundaryAtCandidate(Classifier model) {
-        if (candidate == null) {
-            taskBoundary(model);
-            return;
+    public void taskBoundaryAtCandidate(Classifier model, int[] knownClasses) {
+        Classifier frozen = candidate != null ? candidate : model.copy();
+        BitSet classes = (BitSet) (candidate != null ? candidateSeen : seenClasses).clone();
+        if (knownClasses != null) {
+            BitSet known = new BitSet();
+            for (int c : knownClasses) {
+                if (c >= 0) {
+                    known.set(c);
+                }
+            }
+            classes.and(known);
         }
-        takeTeacher(candidate, candidateSeen);
+        takeTeacher(frozen, classes);
         candidate = null;
         candidateSeen = null;
     }

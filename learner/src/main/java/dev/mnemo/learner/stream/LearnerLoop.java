@@ -604,7 +604,7 @@ public final class LearnerLoop implements Runnable {
             trainer.markBoundaryCandidate();
         }
         if (outcome.taskBoundary()) {
-            trainer.confirmBoundary();
+            trainer.confirmBoundary(outcome.knownClasses());
             stats.taskBoundary();
             LOG.info("Task boundary: confirmed drift, as of its event (model version {})", model.version());
         }

@@ -75,9 +75,11 @@ final class DriftCheck {
      * @param after                  the after window's samples
      * @param afterOodScores         their OOD scores
      * @param afterMutualInformation their MC-dropout mutual information
+     * @param referenceClasses       the labels present in the before window: the old task's classes
      */
     record Result(Verdict verdict, Map<String, Double> evidence, long windowStart, long windowEnd,
-                  List<DriftWatch.Seen> after, double[] afterOodScores, double[] afterMutualInformation) {
+                  List<DriftWatch.Seen> after, double[] afterOodScores, double[] afterMutualInformation,
+                  int[] referenceClasses) {
     }
 
     Result run(Classifier model, DriftEvent event, List<DriftWatch.Seen> before, List<DriftWatch.Seen> after) {
@@ -136,8 +138,10 @@ final class DriftCheck {
             verdict = Verdict.FALSE_ALARM;
         }
         long start = before.isEmpty() ? event.getPosition() + 1 : event.getPosition() - config.detectionGap() - before.size();
+        int[] referenceClasses = before.stream().filter(DriftWatch.Seen::labelled).mapToInt(DriftWatch.Seen::label)
+                .distinct().sorted().toArray();
         return new Result(verdict, evidence, start, event.getPosition() + after.size(), after, oodAfter,
-                uAfter.mutualInformation());
+                uAfter.mutualInformation(), referenceClasses);
     }
 
     private static OodScorer scorer(Classifier model, List<DriftWatch.Seen> before, Map<String, Double> evidence) {

@@ -64,7 +64,8 @@ import dev.mnemo.schemas.v1.Verdict;
  * DriftWatch watch = new DriftWatch(WatchConfig.defaults(), "default");
  * DriftWatch.Outcome out = watch.observe(model, seenBatch, Instant.now());
  * out.events();  out.alerts();  out.labelRequests();  // publish these
- * if (out.taskBoundary()) trainer.taskBoundary();
+ * if (!out.events().isEmpty()) trainer.markBoundaryCandidate();
+ * if (out.taskBoundary()) trainer.confirmBoundary(out.knownClasses());
  * }</pre>
  */
 public final class DriftWatch {
@@ -150,11 +151,13 @@ public final class DriftWatch {
      * @param alerts        alerts to publish on {@code alerts}
      * @param labelRequests samples to publish on {@code label.requests}
      * @param taskBoundary  whether a confirmed drift asks the strategy to start a new task
+     * @param knownClasses  with a task boundary: the labels seen before the change (the old task's
+     *                      classes), for {@code ContinualTrainer.confirmBoundary(int[])}; else null
      */
     public record Outcome(List<DriftEvent> events, List<DriftAlert> alerts, List<LabelRequest> labelRequests,
-                          boolean taskBoundary) {
+                          boolean taskBoundary, int[] knownClasses) {
 
-        static final Outcome NOTHING = new Outcome(List.of(), List.of(), List.of(), false);
+        static final Outcome NOTHING = new Outcome(List.of(), List.of(), List.of(), false, null);
 
         public boolean isEmpty() {
             return events.isEmpty() && alerts.isEmpty() && labelRequests.isEmpty() && !taskBoundary;
@@ -176,6 +179,7 @@ public final class DriftWatch {
         List<DriftAlert> newAlerts = new ArrayList<>();
         List<LabelRequest> requests = new ArrayList<>();
         boolean boundary = false;
+        int[] known = null;
         for (Seen s : batch) {
             position++;
             int slot = (int) (position % ring.length);
@@ -203,13 +207,16 @@ public final class DriftWatch {
                 DriftAlert alert = alert(result, model.version(), now);
                 newAlerts.add(alert);
                 requests.addAll(labelRequests(result, alert, model.version()));
-                boundary |= result.verdict() == Verdict.NOVEL_INPUTS || result.verdict() == Verdict.CONCEPT_CHANGE;
+                if (result.verdict() == Verdict.NOVEL_INPUTS || result.verdict() == Verdict.CONCEPT_CHANGE) {
+                    boundary = true;
+                    known = result.referenceClasses();
+                }
                 pending = null;
                 armAt = position + 1 + config.warmup();
             }
         }
         return newEvents.isEmpty() && newAlerts.isEmpty() && requests.isEmpty() && !boundary
-                ? Outcome.NOTHING : new Outcome(newEvents, newAlerts, requests, boundary);
+                ? Outcome.NOTHING : new Outcome(newEvents, newAlerts, requests, boundary, known);
     }
 
     /** Alerts raised so far. */

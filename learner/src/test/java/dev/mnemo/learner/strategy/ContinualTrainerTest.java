@@ -105,6 +105,22 @@ class ContinualTrainerTest {
         trainer.confirmBoundary(); // no candidate: a boundary now
         assertThat(lwf.state().teacherClasses()).containsExactly(0, 1, 2, 3);
         assertThat(trainer.tasksEnded()).isEqualTo(2);
+
+    }
+
+    @Test
+    void theOldTasksClassesKeepClassesSeenJustBeforeTheCandidateOutOfTheTeacher() {
+        Lwf lwf = new Lwf();
+        ContinualTrainer trainer = new ContinualTrainer(Classifier.create(SPEC, OutputHead.LOGITS),
+                new ClassIncremental(), List.of(lwf));
+        trainer.step(Synthetic.blobs(16, 8, new int[] {0, 1}, 0, 1L));
+        // The change began a little before the detection: one step of a new class before the candidate.
+        trainer.step(Synthetic.blobs(16, 8, new int[] {2}, 0, 2L));
+        trainer.markBoundaryCandidate();
+        trainer.confirmBoundary(new int[] {0, 1});
+
+        assertThat(lwf.state().seenClasses()).containsExactly(0, 1, 2);
+        assertThat(lwf.state().teacherClasses()).as("the new class is not distilled").containsExactly(0, 1);
     }
 
     @Test
