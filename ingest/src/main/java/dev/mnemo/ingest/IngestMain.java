@@ -171,7 +171,7 @@ public final class IngestMain {
             return;
         }
         IngestConfig config = arguments.config();
-        Map<String, Object> client = Map.of("bootstrap.servers", arguments.bootstrap());
+        Map<String, Object> client = KafkaSecurity.clientConfig(arguments.bootstrap(), System.getenv());
         var created = TopicAdmin.ensure(client, IngestTopology.topics(config), arguments.partitions(),
                 arguments.replication());
         if (!created.isEmpty()) {

@@ -100,6 +100,19 @@ public final class IngestService implements AutoCloseable {
         return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Stops processing without leaving the group ({@link KafkaStreams#pause()}): records wait in
+     * their topics until {@link #resume()}. Used to measure other work on the same machine.
+     */
+    public void pause() {
+        streams.pause();
+    }
+
+    /** Processes again after {@link #pause()}. */
+    public void resume() {
+        streams.resume();
+    }
+
     /** Stops Streams, waiting up to 30 seconds. */
     @Override
     public void close() {

@@ -19,7 +19,10 @@ import java.util.Random;
 import java.util.Set;
 
 import dev.mnemo.schemas.DeadLetters;
+import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.serde.MnemoSerdes;
+import dev.mnemo.schemas.v1.FeatureEncoding;
+import dev.mnemo.schemas.v1.PackedFeatures;
 import dev.mnemo.schemas.v1.Sample;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
@@ -29,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Throws 12,000 corrupted and valid samples and 3,000 labels at the topology (seeded): random
  * bytes, truncated and bit-flipped Avro, JSON with wrong types, huge arrays and counts, NaN and
- * infinities, negative and out-of-range labels, repeated ids, orphan and conflicting labels.
+ * infinities, negative and out-of-range labels, repeated ids, orphan and conflicting labels, and
+ * packed values (valid, bit-flipped, and with a bad length, NaN, a bad scale, or both forms set).
  * Nothing may throw, and every record must be accounted for exactly.
  */
 class IngestFuzzTest {
@@ -38,6 +42,8 @@ class IngestFuzzTest {
     private static final int SAMPLES = 12_000;
     private static final int LABELS = 3_000;
     private static final long T0 = 1_767_000_000_000L;
+    /** Kinds of sample values: 0-13 as in {@link #sampleValue}, 12 a corrupted packed sample, 14-15 valid. */
+    private static final int KINDS = 16;
 
     @TempDir
     Path stateDir;
@@ -48,16 +54,18 @@ class IngestFuzzTest {
         IngestConfig config = IngestConfig.defaults().withPrefix("f.").withFeatures(FEATURES)
                 .withDedupWindow(Duration.ofMinutes(30)).withLabelRetention(Duration.ofHours(6));
         Map<String, Integer> inputByKind = new HashMap<>();
+        Map<String, String> expectedPacked = new HashMap<>();
         // In-memory stores: the driver commits after every record, and a RocksDB flush each time
         // would make this test ten times slower without testing anything more.
         try (TopologyHarness h = new TopologyHarness(config, stateDir, false)) {
             long t = T0;
             for (int i = 0; i < SAMPLES; i++) {
                 t += random.nextInt(1_000);
-                int kind = random.nextInt(14);
+                int kind = random.nextInt(KINDS);
                 inputByKind.merge("sample-" + kind, 1, Integer::sum);
-                byte[] value = sampleValue(kind, i, random);
-                byte[] key = random.nextInt(10) == 0 ? null : randomBytes(random, random.nextInt(12));
+                byte[] value = kind == 12 ? packedCorruption(i, random, expectedPacked) : sampleValue(kind, i, random);
+                byte[] key = kind == 12 ? utf8("p-" + i)
+                        : random.nextInt(10) == 0 ? null : randomBytes(random, random.nextInt(12));
                 RecordHeaders headers = new RecordHeaders();
                 if (random.nextInt(20) == 0) {
                     headers.add("mnemo.ingest.internal.kind", utf8("LABEL"));   // forged internal header
@@ -88,14 +96,25 @@ class IngestFuzzTest {
                     .isEqualTo(SAMPLES + LABELS - labels.repeated());
 
             Map<String, Long> byReason = new HashMap<>();
+            int packedRejected = 0;
             for (TestRecord<byte[], byte[]> r : dead) {
                 byReason.merge(header(r.headers(), DeadLetters.HEADER_REASON), 1L, Long::sum);
+                String id = packedId(MnemoSerdes.rejectedRecord().decode(r.value()).getKey());
+                if (id != null && expectedPacked.containsKey(id)) {
+                    assertThat(header(r.headers(), DeadLetters.HEADER_REASON)).as("reason for " + id + ": "
+                            + header(r.headers(), DeadLetters.HEADER_DETAIL)).isEqualTo(expectedPacked.get(id));
+                    packedRejected++;
+                }
                 assertThat(MnemoSerdes.rejectedRecord().decode(r.value()).getReason())
                         .isEqualTo(header(r.headers(), DeadLetters.HEADER_REASON));
             }
             Map<String, Long> counted = new HashMap<>(samples.rejectedByReason());
             labels.rejectedByReason().forEach((k, v) -> counted.merge(k, v, Long::sum));
             assertThat(byReason).isEqualTo(counted);
+            assertThat(packedRejected).as("every corrupted packed sample is dead-lettered").isEqualTo(expectedPacked.size())
+                    .isPositive();
+            assertThat(new HashSet<>(expectedPacked.values())).containsExactlyInAnyOrder(DeadLetters.DIMENSION,
+                    DeadLetters.NON_FINITE, DeadLetters.SCHEMA);
             assertThat(byReason.keySet()).contains(DeadLetters.UNDECODABLE, DeadLetters.SCHEMA, DeadLetters.MISSING_ID,
                     DeadLetters.DIMENSION, DeadLetters.NON_FINITE, DeadLetters.LABEL_RANGE, DeadLetters.TOO_LARGE,
                     DeadLetters.DUPLICATE, DeadLetters.ORPHAN_LABEL);
@@ -107,7 +126,11 @@ class IngestFuzzTest {
             for (TestRecord<byte[], byte[]> r : labelled) {
                 Sample s = MnemoSerdes.sample().decode(r.value());
                 assertThat(s.getLabel()).isBetween(0, 9);
-                assertThat(s.getFeatures()).hasSize(FEATURES).allMatch(Float::isFinite);
+                float[] values = SampleFeatures.of(s);
+                assertThat(values).hasSize(FEATURES);
+                for (float v : values) {
+                    assertThat(Float.isFinite(v)).isTrue();
+                }
                 assertThat(r.headers().toArray()).noneMatch(x -> x.key().startsWith("mnemo.ingest.internal."));
                 if (r.headers().lastHeader(IngestTopology.LABEL_DELAY_HEADER) == null) {
                     assertThat(routed.add(s.getSource() + "/" + s.getId())).as("routed once: " + s.getId()).isTrue();
@@ -118,7 +141,7 @@ class IngestFuzzTest {
                 assertThat(s.getLabel()).isNull();
                 assertThat(routed.add(s.getSource() + "/" + s.getId())).as("routed once: " + s.getId()).isTrue();
             }
-            assertThat(inputByKind).hasSize(14 + 8);
+            assertThat(inputByKind).hasSize(KINDS + 8);
         }
     }
 
@@ -208,6 +231,20 @@ class IngestFuzzTest {
             case 11 -> {
                 return random.nextBoolean() ? null : new byte[0];
             }
+            case 13 -> {                                             // packed, valid or bit-flipped
+                Sample s = valid(i, random);
+                float[] values = SampleFeatures.of(s);
+                if (random.nextBoolean()) {
+                    for (int k = 0; k < values.length; k++) {
+                        values[k] = random.nextInt(256) / 255f;
+                    }
+                }
+                byte[] full = MnemoSerdes.sample().encode(packed(s, SampleFeatures.pack(values)));
+                if (random.nextInt(3) == 0) {
+                    full[10 + random.nextInt(full.length - 10)] ^= (byte) (1 << random.nextInt(8));
+                }
+                return full;
+            }
             default -> {
                 Random seeded = new Random(i);
                 return MnemoSerdes.sample().encode(valid(i, seeded));
@@ -237,6 +274,75 @@ class IngestFuzzTest {
             }
             default -> labelAvro("s-" + target, source, 1 + target % 2, T0 + i);   // repeats and conflicts
         };
+    }
+
+    private static Sample packed(Sample s, PackedFeatures packed) {
+        s.setFeatures(List.of());
+        s.setPacked(packed);
+        return s;
+    }
+
+    /** A packed sample with one semantic fault, id {@code p-<i>}; its reason goes into expected. */
+    private static byte[] packedCorruption(int i, Random random, Map<String, String> expected) {
+        Sample s = valid(i, random);
+        s.setId("p-" + i);
+        float[] values = SampleFeatures.of(s);
+        String reason;
+        switch (random.nextInt(7)) {
+            case 0 -> {                                              // FLOAT32 bytes not a multiple of 4
+                byte[] data = randomBytes(random, FEATURES * 4 - 1 - random.nextInt(3));
+                packed(s, PackedFeatures.newBuilder().setEncoding(FeatureEncoding.FLOAT32_LE)
+                        .setData(ByteBuffer.wrap(data)).build());
+                reason = DeadLetters.DIMENSION;
+            }
+            case 1 -> {                                              // wrong number of values
+                int n = random.nextBoolean() ? random.nextInt(FEATURES) : FEATURES + 1 + random.nextInt(100);
+                packed(s, random.nextBoolean() ? SampleFeatures.float32(Arrays.copyOf(values, n))
+                        : SampleFeatures.uint8(new byte[n], SampleFeatures.UNIT_PIXEL));
+                reason = DeadLetters.DIMENSION;
+            }
+            case 2 -> {                                              // NaN or infinity
+                values[random.nextInt(FEATURES)] = new float[] {Float.NaN, Float.POSITIVE_INFINITY,
+                        Float.NEGATIVE_INFINITY}[random.nextInt(3)];
+                packed(s, SampleFeatures.float32(values));
+                reason = DeadLetters.NON_FINITE;
+            }
+            case 3 -> {                                              // a scale that is not finite
+                packed(s, SampleFeatures.uint8(randomBytes(random, FEATURES),
+                        random.nextBoolean() ? Float.NaN : Float.POSITIVE_INFINITY));
+                reason = DeadLetters.NON_FINITE;
+            }
+            case 4 -> {                                              // a scale of zero or below
+                packed(s, SampleFeatures.uint8(randomBytes(random, FEATURES), -random.nextInt(5)));
+                reason = DeadLetters.SCHEMA;
+            }
+            case 5 -> {                                              // both forms
+                s.setPacked(SampleFeatures.float32(values));
+                reason = DeadLetters.SCHEMA;
+            }
+            default -> {                                             // shape that does not match
+                packed(s, SampleFeatures.pack(values));
+                s.setShape(List.of(FEATURES + 1));
+                reason = DeadLetters.DIMENSION;
+            }
+        }
+        expected.put(s.getId(), reason);
+        return MnemoSerdes.sample().encode(s);
+    }
+
+    /**
+     * The id of a sample from packedCorruption (sent with its id as key), from the original key a
+     * dead letter keeps; null for any other record. (Decoding the original values instead would
+     * trust the lengths in corrupted bytes, which only ingest's scan guards against.)
+     */
+    private static String packedId(ByteBuffer originalKey) {
+        if (originalKey == null) {
+            return null;
+        }
+        byte[] bytes = new byte[originalKey.remaining()];
+        originalKey.duplicate().get(bytes);
+        String id = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return id.startsWith("p-") ? id : null;
     }
 
     private static byte[] randomBytes(Random random, int n) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import dev.mnemo.schemas.DeadLetters;
+import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.Topics;
 import dev.mnemo.schemas.serde.MnemoSerdes;
 import dev.mnemo.schemas.v1.RejectedRecord;
@@ -75,6 +76,31 @@ class IngestTopologyTest {
 
     private static String text(byte[] bytes) {
         return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void packedSamplesPassThroughByteForByte() {
+        float[] pixels = new float[784];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (i % 256) / 255f;
+        }
+        Sample labelledSample = sample("p1", 0, 4, T0);
+        labelledSample.setPacked(SampleFeatures.pack(pixels));
+        Sample unlabelledSample = sample("p2", 0, null, T0);
+        unlabelledSample.setPacked(SampleFeatures.float32(pixels));
+        byte[] one = avro(labelledSample);
+        byte[] two = avro(unlabelledSample);
+        assertThat(one.length).as("one byte per pixel").isLessThan(900);
+
+        pipe("p1", one, T0);
+        pipe("p2", two, T0 + 1);
+
+        TestRecord<byte[], byte[]> l = labelled.readRecord();
+        TestRecord<byte[], byte[]> u = unlabelled.readRecord();
+        assertThat(l.value()).isEqualTo(one);
+        assertThat(u.value()).isEqualTo(two);
+        assertThat(SampleFeatures.of(MnemoSerdes.sample().decode(l.value()))).containsExactly(pixels);
+        assertThat(dlq.isEmpty()).isTrue();
     }
 
     private static String header(Headers headers, String name) {

@@ -28,10 +28,13 @@ public record Topics(String prefix) {
     public static final String ALERTS = "alerts";
     public static final String LABEL_REQUESTS = "label.requests";
     public static final String MODELS = "models";
+    /** The audit trail of the learner's admin API ({@code AdminEvent} records); plain retention. */
+    public static final String ADMIN_EVENTS = "admin.events";
 
     /** Every topic suffix, in pipeline order. */
     public static final List<String> ALL_SUFFIXES = List.of(SAMPLES_RAW, LABELS, SAMPLES_LABELLED,
-            SAMPLES_UNLABELLED, SAMPLES_DLQ, PREDICTIONS, DRIFT_EVENTS, ALERTS, LABEL_REQUESTS, MODELS);
+            SAMPLES_UNLABELLED, SAMPLES_DLQ, PREDICTIONS, DRIFT_EVENTS, ALERTS, LABEL_REQUESTS, MODELS,
+            ADMIN_EVENTS);
 
     public Topics {
         Objects.requireNonNull(prefix, "prefix");
@@ -92,6 +95,10 @@ public record Topics(String prefix) {
 
     public String models() {
         return name(MODELS);
+    }
+
+    public String adminEvents() {
+        return name(ADMIN_EVENTS);
     }
 
     /** Every topic name, in pipeline order. */

@@ -16,6 +16,8 @@ final class BrokerProperties {
     static final int NODE_ID = 1;
     static final String BROKER_LISTENER = "PLAINTEXT";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** The optional SASL_PLAINTEXT client listener (SCRAM). */
+    static final String SASL_LISTENER = "SASL";
     static final String ADVERTISED_HOST = "localhost";
 
     /** The defaults a caller's overrides may replace. */
@@ -48,6 +50,15 @@ final class BrokerProperties {
      * node together ({@link EmbeddedKafkaOptions#MANAGED_KEYS}).
      */
     static Properties of(int brokerPort, int controllerPort, Path dataDir, Map<String, String> overrides) {
+        return of(brokerPort, controllerPort, 0, dataDir, overrides);
+    }
+
+    /**
+     * As above, plus a SASL_PLAINTEXT listener on {@code saslPort} that accepts
+     * {@value EmbeddedKafkaOptions#SCRAM_MECHANISM} (none when {@code saslPort} is 0). The broker
+     * itself keeps talking PLAINTEXT.
+     */
+    static Properties of(int brokerPort, int controllerPort, int saslPort, Path dataDir, Map<String, String> overrides) {
         Properties props = new Properties();
         props.putAll(DEFAULTS);
         props.putAll(overrides);
@@ -63,6 +74,18 @@ final class BrokerProperties {
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put("inter.broker.listener.name", BROKER_LISTENER);
         props.put("log.dirs", dataDir.toAbsolutePath().toString());
+        if (saslPort > 0) {
+            props.put("listeners", props.get("listeners") + "," + SASL_LISTENER + "://" + host + ":" + saslPort);
+            props.put("advertised.listeners", props.get("advertised.listeners") + "," + SASL_LISTENER + "://"
+                    + ADVERTISED_HOST + ":" + saslPort);
+            props.put("listener.security.protocol.map", props.get("listener.security.protocol.map") + ","
+                    + SASL_LISTENER + ":SASL_PLAINTEXT");
+            String prefix = "listener.name." + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT) + "."
+                    + EmbeddedKafkaOptions.SCRAM_MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".";
+            props.put("sasl.enabled.mechanisms", EmbeddedKafkaOptions.SCRAM_MECHANISM);
+            // Server side of SCRAM: the credentials come from the cluster metadata, not from here.
+            props.put(prefix + "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
         return props;
     }
 }

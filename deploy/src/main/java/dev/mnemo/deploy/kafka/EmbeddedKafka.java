@@ -57,13 +57,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final DataDirectory dataDir;
     private final int port;
+    private final int saslPort;
     private final Duration startupTime;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafka(KafkaRaftServer server, DataDirectory dataDir, int port, Duration startupTime) {
+    private EmbeddedKafka(KafkaRaftServer server, DataDirectory dataDir, int port, int saslPort, Duration startupTime) {
         this.server = server;
         this.dataDir = dataDir;
         this.port = port;
+        this.saslPort = saslPort;
         this.startupTime = startupTime;
     }
 
@@ -95,6 +97,34 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** The address clients connect to, such as {@code localhost:40123}. */
     public String bootstrapServers() {
         return BrokerProperties.ADVERTISED_HOST + ":" + port;
+    }
+
+    /**
+     * The address of the SASL_PLAINTEXT (SCRAM) listener, such as {@code localhost:40125}.
+     *
+     * @throws IllegalStateException when the broker was started without SCRAM users
+     */
+    public String saslBootstrapServers() {
+        if (saslPort <= 0) {
+            throw new IllegalStateException("this broker has no SASL listener: start it with "
+                    + "EmbeddedKafkaOptions.withScramUser(name, password)");
+        }
+        return BrokerProperties.ADVERTISED_HOST + ":" + saslPort;
+    }
+
+    /**
+     * The client settings to reach the SASL listener as a SCRAM user: bootstrap servers,
+     * {@code security.protocol=SASL_PLAINTEXT}, {@code sasl.mechanism} and {@code sasl.jaas.config}.
+     *
+     * @throws IllegalStateException when the broker was started without SCRAM users
+     */
+    public Map<String, Object> scramClientConfig(String user, String password) {
+        return Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, saslBootstrapServers(),
+                "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", EmbeddedKafkaOptions.SCRAM_MECHANISM,
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + user + "\" password=\"" + password + "\";");
     }
 
     /** The client (PLAINTEXT) port. */
@@ -135,8 +165,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             int brokerPort = options.port() == 0 ? LoopbackPorts.free() : options.port();
             int controllerPort = LoopbackPorts.free();
+            int saslPort = options.sasl() ? LoopbackPorts.free() : 0;
             try {
-                return startOnce(options, dataDir, brokerPort, controllerPort, begin);
+                return startOnce(options, dataDir, brokerPort, controllerPort, saslPort, begin);
             } catch (PortTakenException e) {
                 // Picked ports can be taken by another process between picking and binding.
                 requirePortFree(options.port());
@@ -151,10 +182,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static EmbeddedKafka startOnce(EmbeddedKafkaOptions options, DataDirectory dataDir,
-                                           int brokerPort, int controllerPort, long begin) {
-        Properties props = BrokerProperties.of(brokerPort, controllerPort, dataDir.path(), options.overrides());
+                                           int brokerPort, int controllerPort, int saslPort, long begin) {
+        Properties props = BrokerProperties.of(brokerPort, controllerPort, saslPort, dataDir.path(), options.overrides());
         KafkaConfig config = toConfig(props);
-        String clusterId = KraftStorage.formatIfNeeded(config, dataDir.path());
+        String clusterId = KraftStorage.formatIfNeeded(config, dataDir.path(), options.scramUsers());
         if (clusterId != null) {
             LOG.info("Formatted KRaft storage in {} with cluster id {}", dataDir.path(), clusterId);
         }
@@ -164,7 +195,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             long deadline = begin + START_TIMEOUT.toNanos();
             runStartup(server, deadline);
             awaitBrokerInCluster(BrokerProperties.ADVERTISED_HOST + ":" + brokerPort, config.nodeId(), deadline);
-            kafka = new EmbeddedKafka(server, dataDir, brokerPort, Duration.ofNanos(System.nanoTime() - begin));
+            kafka = new EmbeddedKafka(server, dataDir, brokerPort, saslPort, Duration.ofNanos(System.nanoTime() - begin));
             return kafka;
         } finally {
             if (kafka == null) {

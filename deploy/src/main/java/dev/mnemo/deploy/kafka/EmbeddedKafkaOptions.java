@@ -23,6 +23,11 @@ import java.util.TreeSet;
  *       that replace the embedded defaults. The keys that wire the single node together (roles,
  *       node listeners, quorum, log directories) cannot be overridden; see
  *       {@link #MANAGED_KEYS}.</li>
+ *   <li>{@code scramUsers}: user names and passwords. When not empty the broker opens a second
+ *       client listener, {@code SASL_PLAINTEXT} with {@value #SCRAM_MECHANISM}, and creates these
+ *       users' SCRAM credentials when it formats its data directory (a directory formatted before
+ *       keeps the users it had). The PLAINTEXT listener stays, for the broker itself and for set-up
+ *       code; see {@link EmbeddedKafka#saslBootstrapServers()}.</li>
  * </ul>
  *
  * <pre>{@code
@@ -35,8 +40,13 @@ import java.util.TreeSet;
  * @param port the client port, 0 to 65535 (0 picks a free port)
  * @param dataDir the data directory, or {@code null} for a temporary one
  * @param overrides broker properties that replace the defaults; copied, never {@code null}
+ * @param scramUsers SCRAM users (name to password) of the SASL listener; empty for none
  */
-public record EmbeddedKafkaOptions(int port, Path dataDir, Map<String, String> overrides) {
+public record EmbeddedKafkaOptions(int port, Path dataDir, Map<String, String> overrides,
+                                   Map<String, String> scramUsers) {
+
+    /** The SASL mechanism of the SASL listener. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
 
     /** The highest TCP port number. */
     public static final int MAX_PORT = 65_535;
@@ -58,13 +68,19 @@ public record EmbeddedKafkaOptions(int port, Path dataDir, Map<String, String> o
             "log.dirs",
             "metadata.log.dir");
 
-    /** Checks the arguments and copies the overrides. */
+    /** Checks the arguments and copies the overrides and users. */
     public EmbeddedKafkaOptions {
         if (port < 0 || port > MAX_PORT) {
             throw new IllegalArgumentException(
                     "port must be between 0 and " + MAX_PORT + " (0 picks a free port), was " + port);
         }
         overrides = copyOverrides(overrides);
+        scramUsers = copyUsers(scramUsers);
+    }
+
+    /** Options without SCRAM users (PLAINTEXT only). */
+    public EmbeddedKafkaOptions(int port, Path dataDir, Map<String, String> overrides) {
+        this(port, dataDir, overrides, Map.of());
     }
 
     /** A free port, a temporary data directory and no overrides. */
@@ -74,19 +90,55 @@ public record EmbeddedKafkaOptions(int port, Path dataDir, Map<String, String> o
 
     /** The same options with another client port, 0 to 65535 (0 picks a free port). */
     public EmbeddedKafkaOptions withPort(int newPort) {
-        return new EmbeddedKafkaOptions(newPort, dataDir, overrides);
+        return new EmbeddedKafkaOptions(newPort, dataDir, overrides, scramUsers);
     }
 
     /** The same options with another data directory, or {@code null} for a temporary one. */
     public EmbeddedKafkaOptions withDataDir(Path newDataDir) {
-        return new EmbeddedKafkaOptions(port, newDataDir, overrides);
+        return new EmbeddedKafkaOptions(port, newDataDir, overrides, scramUsers);
     }
 
     /** The same options with one more broker property override (replacing an earlier one). */
     public EmbeddedKafkaOptions withOverride(String key, String value) {
         Map<String, String> merged = new LinkedHashMap<>(overrides);
         merged.put(key, value);
-        return new EmbeddedKafkaOptions(port, dataDir, merged);
+        return new EmbeddedKafkaOptions(port, dataDir, merged, scramUsers);
+    }
+
+    /**
+     * The same options with one more SCRAM user of the SASL listener (replacing an earlier one of
+     * that name).
+     *
+     * @throws IllegalArgumentException if the name or password is blank or holds one of
+     *     {@code = , [ ] "} or a space
+     */
+    public EmbeddedKafkaOptions withScramUser(String name, String password) {
+        Map<String, String> merged = new LinkedHashMap<>(scramUsers);
+        merged.put(name, password);
+        return new EmbeddedKafkaOptions(port, dataDir, overrides, merged);
+    }
+
+    /** Whether the broker opens the SASL/SCRAM listener. */
+    public boolean sasl() {
+        return !scramUsers.isEmpty();
+    }
+
+    private static Map<String, String> copyUsers(Map<String, String> users) {
+        if (users == null) {
+            return Map.of();
+        }
+        for (Map.Entry<String, String> entry : users.entrySet()) {
+            check("SCRAM user name", entry.getKey());
+            check("SCRAM password of " + entry.getKey(), entry.getValue());
+        }
+        return Map.copyOf(users);
+    }
+
+    private static void check(String what, String value) {
+        if (value == null || value.isBlank() || !value.matches("[^=,\\[\\]\" ]+")) {
+            throw new IllegalArgumentException(what + " must be non-blank without '=', ',', '[', ']', '\"' or spaces, was '"
+                    + value + "'");
+        }
     }
 
     /** Whether the data directory is a temporary one that the broker deletes on close. */

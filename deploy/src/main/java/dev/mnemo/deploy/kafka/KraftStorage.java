@@ -33,6 +33,15 @@ final class KraftStorage {
      * @return the new cluster id, or {@code null} when the directory was formatted before
      */
     static String formatIfNeeded(KafkaConfig config, Path dataDir) {
+        return formatIfNeeded(config, dataDir, java.util.Map.of());
+    }
+
+    /**
+     * As above, and creates the SCRAM ({@value EmbeddedKafkaOptions#SCRAM_MECHANISM}) credentials of
+     * {@code scramUsers} (name to password) in the new metadata log, as
+     * {@code kafka-storage.sh format --add-scram} does.
+     */
+    static String formatIfNeeded(KafkaConfig config, Path dataDir, java.util.Map<String, String> scramUsers) {
         if (isFormatted(dataDir)) {
             return null;
         }
@@ -47,6 +56,10 @@ final class KraftStorage {
                     .setUnstableFeatureVersionsEnabled(config.unstableFeatureVersionsEnabled())
                     // The embedded broker has one log directory, which also holds the metadata log.
                     .addDirectory(config.metadataLogDir())
+                    .setScramArguments(scramUsers.entrySet().stream()
+                            .map(u -> EmbeddedKafkaOptions.SCRAM_MECHANISM + "=[name=" + u.getKey() + ",password="
+                                    + u.getValue() + "]")
+                            .toList())
                     .run();
             return clusterId;
         } catch (Exception e) {

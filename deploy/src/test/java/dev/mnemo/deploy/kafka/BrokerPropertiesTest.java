@@ -59,4 +59,19 @@ class BrokerPropertiesTest {
         assertThat(config.logCleanerDedupeBufferSize()).isEqualTo(2_097_152L);
         assertThat(config.autoCreateTopicsEnable()).isFalse();
     }
+
+    @Test
+    void aSaslPortAddsAScramListenerBesidePlaintext() {
+        Properties props = BrokerProperties.of(19092, 19093, 19094, DATA, Map.of());
+
+        assertThat(props).containsEntry("listeners",
+                        "PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093,SASL://127.0.0.1:19094")
+                .containsEntry("advertised.listeners", "PLAINTEXT://localhost:19092,SASL://localhost:19094")
+                .containsEntry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_PLAINTEXT")
+                .containsEntry("sasl.enabled.mechanisms", "SCRAM-SHA-512")
+                .containsEntry("inter.broker.listener.name", "PLAINTEXT");
+        KafkaConfig config = KafkaConfig.fromProps(props, false);
+        assertThat(config.effectiveListenerSecurityProtocolMap().apply(new org.apache.kafka.common.network.ListenerName("SASL")))
+                .isEqualTo(org.apache.kafka.common.security.auth.SecurityProtocol.SASL_PLAINTEXT);
+    }
 }

@@ -75,4 +75,16 @@ class EmbeddedKafkaOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("override num.partitions must have a value, was null");
     }
+
+    @Test
+    void scramUsersTurnSaslOnAndAreChecked() {
+        EmbeddedKafkaOptions options = EmbeddedKafkaOptions.defaults().withScramUser("alice", "s3cret");
+
+        assertThat(options.sasl()).isTrue();
+        assertThat(options.scramUsers()).containsExactly(Map.entry("alice", "s3cret"));
+        assertThat(EmbeddedKafkaOptions.defaults().sasl()).isFalse();
+        assertThatThrownBy(() -> EmbeddedKafkaOptions.defaults().withScramUser("bob", "a,b"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("SCRAM password of bob must be non-blank without '=', ',', '[', ']', '\"' or spaces, was 'a,b'");
+    }
 }

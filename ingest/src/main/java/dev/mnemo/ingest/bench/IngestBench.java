@@ -1,5 +1,6 @@
 package dev.mnemo.ingest.bench;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import dev.mnemo.ingest.IngestService;
 import dev.mnemo.ingest.IngestTopology;
 import dev.mnemo.ingest.dataset.Datasets;
 import dev.mnemo.ingest.dataset.LabelledData;
+import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.TopicAdmin;
 import dev.mnemo.schemas.serde.MnemoSerdes;
 import dev.mnemo.schemas.v1.LabelFeedback;
@@ -70,7 +72,15 @@ import org.apache.kafka.streams.StreamsConfig;
  * --records N (20000)  --labels L (10000)  --label-rate R (5000)  --partitions P (1)
  * --commit-interval-ms (100)  --threads (1)  --linger-ms (5)  --batch-bytes (262144)
  * --compression none|lz4|zstd|snappy|gzip (lz4)  --cache-bytes (Streams default)
+ * --encoding both|list|packed (both)  --rounds K (1)  --warmup W (20000)
  * </pre>
+ * With {@code --encoding both}, (a) and (b) run for the version 1 form (an Avro array of 784
+ * floats, 3 kB) and for the packed form ({@code packed}, UINT8_SCALED: one byte per pixel), so the
+ * two are compared in the same run; (c) uses the last encoding. With {@code --rounds K}, (a) and
+ * (b) are measured K times per encoding (each round with new ids) and the median ratio is printed
+ * with the spread. Before the rounds, each path runs once with W records, so the JIT has compiled
+ * the code of both (with fewer, the first round pays for the compiler threads). In each round (a) runs right before (b), with ingest paused
+ * ({@link IngestService#pause()}) so it takes no CPU from (a), and both see the same machine load.
  */
 public final class IngestBench {
 
@@ -83,7 +93,8 @@ public final class IngestBench {
 
     /** The settings of a run. */
     record Settings(int records, int labels, double labelRate, int partitions, int commitIntervalMs, int threads,
-                    int lingerMs, int batchBytes, String compression, Long cacheBytes) {
+                    int lingerMs, int batchBytes, String compression, Long cacheBytes, List<Encoding> encodings,
+                    int rounds, int warmup) {
 
         static Settings parse(String[] args) {
             Map<String, String> o = new HashMap<>();
@@ -95,7 +106,8 @@ public final class IngestBench {
                 o.put(name, args[++i]);
             }
             List<String> known = List.of("--records", "--labels", "--label-rate", "--partitions",
-                    "--commit-interval-ms", "--threads", "--linger-ms", "--batch-bytes", "--compression", "--cache-bytes");
+                    "--commit-interval-ms", "--threads", "--linger-ms", "--batch-bytes", "--compression", "--cache-bytes",
+                    "--encoding", "--rounds", "--warmup");
             for (String k : o.keySet()) {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("unknown option " + k + "; known: " + known);
@@ -110,10 +122,14 @@ public final class IngestBench {
                     Integer.parseInt(o.getOrDefault("--linger-ms", "5")),
                     Integer.parseInt(o.getOrDefault("--batch-bytes", "262144")),
                     o.getOrDefault("--compression", "lz4"),
-                    o.containsKey("--cache-bytes") ? Long.parseLong(o.get("--cache-bytes")) : null);
-            if (s.records < 1 || s.labels < 1 || !(s.labelRate > 0) || s.partitions < 1 || s.threads < 1) {
-                throw new IllegalArgumentException("--records, --labels, --label-rate, --partitions and --threads "
-                        + "must be positive");
+                    o.containsKey("--cache-bytes") ? Long.parseLong(o.get("--cache-bytes")) : null,
+                    Encoding.parse(o.getOrDefault("--encoding", "both")),
+                    Integer.parseInt(o.getOrDefault("--rounds", "1")),
+                    Integer.parseInt(o.getOrDefault("--warmup", "20000")));
+            if (s.records < 1 || s.labels < 1 || !(s.labelRate > 0) || s.partitions < 1 || s.threads < 1
+                    || s.rounds < 1 || s.warmup < 1) {
+                throw new IllegalArgumentException("--records, --labels, --label-rate, --partitions, --threads and "
+                        + "--rounds must be positive");
             }
             return s;
         }
@@ -135,20 +151,52 @@ public final class IngestBench {
         System.exit(0);
     }
 
+    /** How the bench encodes the 784 values of a sample. */
+    enum Encoding {
+        /** The Avro {@code features} array of floats, the only form of schema version 1. */
+        LIST("float list"),
+        /** {@code packed}, UINT8_SCALED with scale 1/255: one byte per pixel (schema version 2). */
+        PACKED("packed uint8");
+
+        final String title;
+
+        Encoding(String title) {
+            this.title = title;
+        }
+
+        static List<Encoding> parse(String text) {
+            return switch (text) {
+                case "both" -> List.of(LIST, PACKED);
+                case "list" -> List.of(LIST);
+                case "packed" -> List.of(PACKED);
+                default -> throw new IllegalArgumentException("--encoding must be both, list or packed, got '" + text + "'");
+            };
+        }
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     static void run(Settings s, String bootstrap, Path state) throws Exception {
         Pixels pixels = Pixels.load();
         Map<String, Object> client = Map.of("bootstrap.servers", bootstrap);
         System.out.printf(Locale.ROOT, "Ingest benchmark on one embedded broker (in this process), %d partition(s); "
-                + "samples of %s, %d features%n", s.partitions, pixels.name, FEATURES);
+                + "samples of %s, %d features; encodings %s, %d round(s) of %,d records%n", s.partitions, pixels.name,
+                FEATURES, s.encodings, s.rounds, s.records);
 
-        // (a) plain producer -> consumer
-        TopicAdmin.ensure(client, List.of("bench.plain.warm", "bench.plain"), s.partitions, (short) 1);
-        List<byte[]> warm = samples(pixels, "warm-a-", Math.min(5_000, s.records), 0.2);
-        plain(s, client, "bench.plain.warm", warm);
-        List<byte[]> values = samples(pixels, "a-", s.records, 0.2);
-        Run a = plain(s, client, "bench.plain", values);
-
-        // (b) the same records through ingest
+        Map<Encoding, List<Run>> plainRuns = new HashMap<>();
+        Map<Encoding, List<Run>> ingestRuns = new HashMap<>();
+        for (Encoding e : s.encodings) {
+            String topic = "bench.plain." + e.tag();
+            List<String> topics = new ArrayList<>(List.of(topic + ".warm"));
+            for (int round = 0; round < s.rounds; round++) {
+                topics.add(topic + "." + round);
+            }
+            TopicAdmin.ensure(client, topics, s.partitions, (short) 1);
+            plainRuns.put(e, new ArrayList<>());
+            ingestRuns.put(e, new ArrayList<>());
+        }
         IngestConfig config = IngestConfig.defaults().withPrefix("bench.").withApplicationId("bench-ingest");
         TopicAdmin.ensure(client, IngestTopology.topics(config), s.partitions, (short) 1);
         Map<String, Object> streams = new HashMap<>(client);
@@ -161,36 +209,74 @@ public final class IngestBench {
         if (s.cacheBytes != null) {
             streams.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, s.cacheBytes);
         }
-        Run b;
         LatencyRun c;
-        long outputBytes;
+        String threadMetrics;
+        Encoding last = s.encodings.get(s.encodings.size() - 1);
         try (IngestService ingest = IngestService.start(config, streams, state)) {
             if (!ingest.awaitRunning(Duration.ofMinutes(2))) {
                 throw new IllegalStateException("ingest did not reach RUNNING in 2 minutes: " + ingest.state());
             }
             List<String> out = List.of(config.topics().samplesLabelled(), config.topics().samplesUnlabelled());
-            throughput(s, client, config.topics().samplesRaw(), out,
-                    samples(pixels, "warm-b-", Math.min(5_000, s.records), 0.2), "warm-b-");
-            b = throughput(s, client, config.topics().samplesRaw(), out, samples(pixels, "b-", s.records, 0.2), "b-");
-            outputBytes = b.bytes;
+            for (Encoding e : s.encodings) {
+                ingest.pause();
+                plain(s, client, "bench.plain." + e.tag() + ".warm",
+                        samples(pixels, "warm-a-", s.warmup, 0.2, e));
+                ingest.resume();
+                String prefix = "warm-b-" + e.tag() + "-";
+                throughput(s, client, config.topics().samplesRaw(), out,
+                        samples(pixels, prefix, s.warmup, 0.2, e), prefix);
+            }
+            // (a) then (b), back to back in each round, so both see the same machine load
+            for (int round = 0; round < s.rounds; round++) {
+                for (Encoding e : s.encodings) {
+                    List<byte[]> plainValues = samples(pixels, "a-" + round + "-", s.records, 0.2, e);
+                    String prefix = "b-" + e.tag() + "-" + round + "-";
+                    List<byte[]> ingestValues = samples(pixels, prefix, s.records, 0.2, e);
+                    ingest.pause();
+                    plainRuns.get(e).add(plain(s, client, "bench.plain." + e.tag() + "." + round, plainValues));
+                    ingest.resume();
+                    ingestRuns.get(e).add(throughput(s, client, config.topics().samplesRaw(), out, ingestValues,
+                            prefix));
+                }
+            }
+            threadMetrics = threadMetrics(ingest);
             // (c) late labels: their samples first, unlabelled, then the labels, paced
-            throughput(s, client, config.topics().samplesRaw(), out, samples(pixels, "c-", s.labels, 1.0), "c-");
+            throughput(s, client, config.topics().samplesRaw(), out, samples(pixels, "c-", s.labels, 1.0, last), "c-");
             c = latency(s, client, config);
         }
 
-        double bytesIn = a.bytes / (double) a.count;
-        System.out.printf(Locale.ROOT, "  bytes per record: %,.0f (Avro value %,.0f + key %,.0f); ingest output %,.0f; "
-                        + "producer batches %s, compression ratio %.2f%n", bytesIn, a.valueBytes / (double) a.count,
-                (a.bytes - a.valueBytes) / (double) a.count, outputBytes / (double) b.count, s.compression,
-                a.compressionRate);
-        System.out.printf(Locale.ROOT, "  (a) plain producer -> consumer:          %,d records in %.2f s = %,.0f records/s "
-                + "(%.1f MB/s)%n", a.count, a.seconds, a.count / a.seconds, a.bytes / a.seconds / 1e6);
-        System.out.printf(Locale.ROOT, "  (b) ingest, exactly_once_v2, Avro in/out: %,d records in %.2f s = %,.0f records/s "
-                + "(read_committed)%n", b.count, b.seconds, b.count / b.seconds);
-        double ratio = (b.count / b.seconds) / (a.count / a.seconds);
-        System.out.printf(Locale.ROOT, "  ratio (b)/(a): %.2f (target >= 0.5)%s%n", ratio, ratio >= 0.5 ? "" : "  BELOW TARGET");
-        System.out.printf(Locale.ROOT, "  (c) late-label join latency, %,d labels at %,.0f labels/s (sent at %,.0f/s): "
-                        + "p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", c.count, s.labelRate, c.sentRate, c.p50, c.p99, c.max);
+        for (Encoding e : s.encodings) {
+            List<Run> as = plainRuns.get(e);
+            List<Run> bs = ingestRuns.get(e);
+            Run a0 = as.get(0);
+            System.out.printf(Locale.ROOT, "  [%s] bytes per record: %,.0f (Avro value %,.0f + key %,.0f); ingest output "
+                            + "%,.0f; producer batches %s, compression ratio %.2f%n", e.title, a0.bytes / (double) a0.count,
+                    a0.valueBytes / (double) a0.count, (a0.bytes - a0.valueBytes) / (double) a0.count,
+                    bs.get(0).bytes / (double) bs.get(0).count, s.compression, a0.compressionRate);
+            double[] ratios = new double[s.rounds];
+            for (int round = 0; round < s.rounds; round++) {
+                Run a = as.get(round);
+                Run b = bs.get(round);
+                ratios[round] = b.rate() / a.rate();
+                System.out.printf(Locale.ROOT, "  [%s] round %d: (a) plain producer -> consumer %,d records in %.2f s = "
+                                + "%,.0f records/s (%.1f MB/s); (b) ingest, exactly_once_v2, Avro in/out %,d records in "
+                                + "%.2f s = %,.0f records/s (read_committed); ratio (b)/(a) %.2f; process CPU per record "
+                                + "(a) %.1f us, (b) %.1f us%n", e.title, round + 1,
+                        a.count, a.seconds, a.rate(), a.bytes / a.seconds / 1e6, b.count, b.seconds, b.rate(), ratios[round],
+                        a.cpuMicrosPerRecord(), b.cpuMicrosPerRecord());
+            }
+            double[] sorted = ratios.clone();
+            Arrays.sort(sorted);
+            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+            System.out.printf(Locale.ROOT, "  [%s] ratio (b)/(a): median %.2f, min %.2f, max %.2f over %d round(s) "
+                    + "(target >= 0.5)%s%n", e.title, median, sorted[0], sorted[sorted.length - 1], s.rounds,
+                    median >= 0.5 ? "" : "  BELOW TARGET");
+        }
+        System.out.printf(Locale.ROOT, "  (c) late-label join latency [%s], %,d labels at %,.0f labels/s (sent at %,.0f/s): "
+                        + "p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", last.title, c.count, s.labelRate, c.sentRate, c.p50,
+                c.p99, c.max);
+        System.out.println("  ingest stream threads (Streams metrics, ms and records, over the last rounds): " + threadMetrics);
         System.out.printf(Locale.ROOT, "  settings: commit.interval.ms=%d num.stream.threads=%d linger.ms=%d batch.size=%d "
                         + "compression.type=%s statestore.cache.max.bytes=%s%n", s.commitIntervalMs, s.threads, s.lingerMs,
                 s.batchBytes, s.compression, s.cacheBytes == null ? "default" : s.cacheBytes.toString());
@@ -221,27 +307,42 @@ public final class IngestBench {
         }
     }
 
-    /** Encoded samples with ids {@code <prefix><i>}, the given share without label. */
-    static List<byte[]> samples(Pixels pixels, String prefix, int n, double unlabelled) {
+    /** Encoded samples with ids {@code <prefix><i>}, the given share without label, values in the given encoding. */
+    static List<byte[]> samples(Pixels pixels, String prefix, int n, double unlabelled, Encoding encoding) {
         List<byte[]> values = new ArrayList<>(n);
         long now = System.currentTimeMillis();
         Random random = new Random(11L);
         List<Integer> shape = List.of(28, 28);
         for (int i = 0; i < n; i++) {
             float[] row = pixels.rows()[i % pixels.rows().length];
-            List<Float> features = new ArrayList<>(FEATURES);
-            for (float v : row) {
-                features.add(v);
+            Sample.Builder builder = Sample.newBuilder();
+            if (encoding == Encoding.LIST) {
+                List<Float> features = new ArrayList<>(FEATURES);
+                for (float v : row) {
+                    features.add(v);
+                }
+                builder.setFeatures(features);
+            } else {
+                builder.setFeatures(List.of()).setPacked(SampleFeatures.pack(row));
             }
-            Sample sample = Sample.newBuilder().setId(prefix + i).setSource(SOURCE).setEventTime(Instant.ofEpochMilli(now))
-                    .setFeatures(features).setShape(shape)
+            Sample sample = builder.setId(prefix + i).setSource(SOURCE).setEventTime(Instant.ofEpochMilli(now))
+                    .setShape(shape)
                     .setLabel(random.nextDouble() < unlabelled ? null : i % 10).setTask(null).build();
             values.add(MnemoSerdes.sample().encode(sample));
         }
         return values;
     }
 
-    record Run(long count, double seconds, long bytes, long valueBytes, double compressionRate) {
+    record Run(long count, double seconds, long bytes, long valueBytes, double compressionRate, double cpuSeconds) {
+
+        /** CPU time of this process (broker, clients and ingest) per record, in microseconds. */
+        double cpuMicrosPerRecord() {
+            return cpuSeconds * 1e6 / count;
+        }
+
+        double rate() {
+            return count / seconds;
+        }
     }
 
     private static Map<String, Object> producerConfig(Settings s, Map<String, Object> client) {
@@ -274,6 +375,7 @@ public final class IngestBench {
         double compression;
         long valueBytes = 0;
         long t0;
+        long cpu0 = processCpuNanos();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(s, client),
                 new StringSerializer(), new ByteArraySerializer())) {
             t0 = System.nanoTime();
@@ -286,7 +388,7 @@ public final class IngestBench {
         }
         reader.await();
         return new Run(reader.count.get(), (reader.lastNanos.get() - t0) / 1e9, reader.bytes.get(), valueBytes,
-                compression);
+                compression, (processCpuNanos() - cpu0) / 1e9);
     }
 
     /** (b): records into samples.raw, counted on the output topics (ids with the prefix only). */
@@ -296,6 +398,7 @@ public final class IngestBench {
         reader.start();
         long t0;
         long valueBytes = 0;
+        long cpu0 = processCpuNanos();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(s, client),
                 new StringSerializer(), new ByteArraySerializer())) {
             t0 = System.nanoTime();
@@ -306,7 +409,8 @@ public final class IngestBench {
             producer.flush();
         }
         reader.await();
-        return new Run(reader.count.get(), (reader.lastNanos.get() - t0) / 1e9, reader.bytes.get(), valueBytes, 0);
+        return new Run(reader.count.get(), (reader.lastNanos.get() - t0) / 1e9, reader.bytes.get(), valueBytes, 0,
+                (processCpuNanos() - cpu0) / 1e9);
     }
 
     record LatencyRun(int count, double sentRate, double p50, double p99, double max) {
@@ -355,6 +459,31 @@ public final class IngestBench {
         }
         return new LatencyRun(got, (n - 1) / ((t1 - t0) / 1e9), percentile(done, 0.50), percentile(done, 0.99),
                 got == 0 ? Double.NaN : done[got - 1]);
+    }
+
+    /** Where the stream threads spend their time, from the Streams thread metrics. */
+    private static String threadMetrics(IngestService ingest) {
+        Map<String, Double> sums = new java.util.TreeMap<>();
+        for (var e : ingest.metrics().entrySet()) {
+            MetricName n = e.getKey();
+            if (n.group().equals("stream-thread-metrics") && List.of("poll-records-avg", "poll-latency-avg",
+                    "process-records-avg", "commit-latency-avg").contains(n.name())
+                    && e.getValue().metricValue() instanceof Double d) {
+                sums.merge(n.name(), d, Double::sum);
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        sums.forEach((k, v) -> text.append(text.length() == 0 ? "" : ", ").append(k).append(' ')
+                .append(String.format(Locale.ROOT, "%.2f", v)));
+        return text.toString();
+    }
+
+    /** CPU time of this process so far (every thread: broker, clients, ingest), or 0 when not available. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     /** The nearest-rank percentile of sorted values. */

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.mnemo.ingest.IngestException;
+import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.serde.MnemoSerdes;
 import dev.mnemo.schemas.v1.Sample;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -32,9 +33,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code i = indices[k]} is sent with key = value id = {@code <data.name()>-<i>} (for example
  * {@code fashion-mnist-train-17}, that is {@code <dataset>-<split>-<index>}), source = the
  * configured source (default: the data name), task = the task id at k as a string, event time =
- * the injected clock at send time (also the Kafka timestamp), features and shape from the data.
- * The value is Avro single-object encoded ({@link MnemoSerdes#sample()}) or, in
- * {@link Format#JSON} mode, one JSON object per record in the form ingest accepts.
+ * the injected clock at send time (also the Kafka timestamp), values and shape from the data.
+ * The value is Avro single-object encoded ({@link MnemoSerdes#sample()}) with the values packed
+ * by {@link SampleFeatures#pack} (one byte per pixel for images scaled to [0, 1], else 4-byte
+ * floats), or, in {@link Format#JSON} mode, one JSON object per record in the form ingest accepts
+ * (a plain {@code features} array).
  *
  * <p>Unlabelled samples: exactly {@code round(fraction * n)} of the n positions are sent without
  * label; which ones is drawn by a partial Fisher-Yates shuffle of the positions with
@@ -296,10 +299,6 @@ public final class DatasetProducer implements AutoCloseable {
     public static Sample sample(LabelledData data, int index, String source, String task, boolean labelled,
                                 long eventTime) {
         float[] row = data.feature(index);
-        List<Float> features = new java.util.ArrayList<>(row.length);
-        for (float v : row) {
-            features.add(v);
-        }
         List<Integer> shape = new java.util.ArrayList<>(data.shape().length);
         for (int d : data.shape()) {
             shape.add(d);
@@ -308,7 +307,8 @@ public final class DatasetProducer implements AutoCloseable {
                 .setId(data.name() + "-" + index)
                 .setSource(source)
                 .setEventTime(java.time.Instant.ofEpochMilli(eventTime))
-                .setFeatures(features)
+                .setFeatures(List.of())
+                .setPacked(SampleFeatures.pack(row))
                 .setShape(shape)
                 .setLabel(labelled ? data.label(index) : null)
                 .setTask(task)
@@ -317,7 +317,8 @@ public final class DatasetProducer implements AutoCloseable {
 
     /** The JSON form of a sample, as {@link Format#JSON} sends it (UTF-8, one line). */
     public static byte[] json(Sample sample) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * sample.getFeatures().size() + 128);
+        float[] values = SampleFeatures.of(sample);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * values.length + 128);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("id", sample.getId());
@@ -334,7 +335,7 @@ public final class DatasetProducer implements AutoCloseable {
                 g.writeEndArray();
             }
             g.writeArrayFieldStart("features");
-            for (float v : sample.getFeatures()) {
+            for (float v : values) {
                 g.writeNumber(v);
             }
             g.writeEndArray();

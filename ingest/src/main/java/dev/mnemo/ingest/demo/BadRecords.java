@@ -2,12 +2,12 @@ package dev.mnemo.ingest.demo;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 import dev.mnemo.schemas.DeadLetters;
+import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.serde.MnemoSerdes;
 import dev.mnemo.schemas.v1.Sample;
 
@@ -78,12 +78,11 @@ public final class BadRecords {
     }
 
     private byte[] avro(String id, int length, float poison, int label) {
-        List<Float> values = new ArrayList<>(length);
-        for (int i = 0; i < length; i++) {
-            values.add(i == length / 2 ? poison : 0f);
-        }
+        float[] values = new float[length];
+        values[length / 2] = poison;
+        // Packed like the demo's good records, so the packed checks are what rejects them.
         Sample sample = Sample.newBuilder().setId(id).setSource("demo-bad").setEventTime(clock.instant())
-                .setFeatures(values).setLabel(label).build();
+                .setFeatures(List.of()).setPacked(SampleFeatures.float32(values)).setLabel(label).build();
         return MnemoSerdes.sample().encode(sample);
     }
 

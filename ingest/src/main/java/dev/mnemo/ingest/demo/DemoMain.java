@@ -152,7 +152,7 @@ public final class DemoMain {
                 ? StreamOrder.classIncremental(train, options.classesPerTask(), options.maxSamples(), options.seed())
                 : StreamOrder.classIncremental(train, options.classesPerTask(), options.seed());
         Topics topics = Topics.withPrefix(options.prefix());
-        Map<String, Object> kafka = Map.of("bootstrap.servers", options.bootstrap());
+        Map<String, Object> kafka = dev.mnemo.ingest.KafkaSecurity.clientConfig(options.bootstrap(), System.getenv());
         TopicAdmin.ensure(kafka, topics.all(), 3, (short) 1);
 
         out.printf(Locale.ROOT, "Streaming %s: %,d samples in %d tasks (%s), %.0f%% unlabelled, into %s%n",

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mnemo.ingest.IngestConfig;
 import dev.mnemo.schemas.DeadLetters;
+import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.serde.AvroSerde;
 import dev.mnemo.schemas.serde.MnemoSerdes;
 import dev.mnemo.schemas.serde.SchemaHistory;
@@ -41,9 +42,13 @@ import org.apache.avro.message.MissingSchemaException;
  *       malformed JSON is {@code undecodable}; a field of the wrong type is {@code schema}, with a
  *       detail that names the field (see {@link #fromJson});</li>
  *   <li>{@code missing-id}: the id is absent, null or blank;</li>
- *   <li>{@code dimension}: the number of features differs from {@code features}, or a non-empty
- *       shape has a dimension below 1 or a product other than the number of features;</li>
- *   <li>{@code non-finite}: a feature is NaN or infinite;</li>
+ *   <li>{@code schema} also: both {@code features} and {@code packed} hold values, or a packed
+ *       UINT8_SCALED scale is zero or negative;</li>
+ *   <li>{@code dimension}: the number of values (in {@code features}, or in {@code packed}: data
+ *       bytes, or data bytes / 4 for FLOAT32_LE, which must be a multiple of 4) differs from
+ *       {@code features}, or a non-empty shape has a dimension below 1 or a product other than
+ *       the number of values;</li>
+ *   <li>{@code non-finite}: a value, or a packed UINT8_SCALED scale, is NaN or infinite;</li>
  *   <li>{@code label-range}: the label is outside [0, classes).</li>
  * </ol>
  *
@@ -91,16 +96,19 @@ public final class SampleValidator {
         return decoded;
     }
 
-    /** The semantic checks: id, dimension, finiteness, label range. */
+    /**
+     * The semantic checks: id, dimension, finiteness, label range. Packed values are checked in
+     * place ({@link SampleFeatures#check}), without decoding or boxing them.
+     */
     Verdict check(Sample sample) {
         if (sample.getId() == null || sample.getId().isBlank()) {
             return new Verdict.Rejected(DeadLetters.MISSING_ID, "field 'id' is blank");
         }
-        List<Float> values = sample.getFeatures();
-        if (values.size() != features) {
-            return new Verdict.Rejected(DeadLetters.DIMENSION, "features has " + values.size() + " values, expected "
-                    + features);
+        SampleFeatures.Problem problem = SampleFeatures.check(sample, features);
+        if (problem != null && !DeadLetters.NON_FINITE.equals(problem.reason())) {
+            return new Verdict.Rejected(problem.reason(), problem.detail());
         }
+        int count = features;
         List<Integer> shape = sample.getShape();
         if (!shape.isEmpty()) {
             long product = 1;
@@ -113,25 +121,14 @@ public final class SampleValidator {
                     break;
                 }
             }
-            if (product != values.size()) {
+            if (product != count) {
                 return new Verdict.Rejected(DeadLetters.DIMENSION, "shape " + shape + " has " + product
-                        + " cells but features has " + values.size() + " values");
+                        + " cells but " + (sample.getPacked() == null ? "features" : "packed") + " has " + count
+                        + " values");
             }
         }
-        int firstBad = -1;
-        int bad = 0;
-        for (int i = 0; i < values.size(); i++) {
-            float v = values.get(i);
-            if (!Float.isFinite(v)) {
-                if (firstBad < 0) {
-                    firstBad = i;
-                }
-                bad++;
-            }
-        }
-        if (bad > 0) {
-            return new Verdict.Rejected(DeadLetters.NON_FINITE, "features[" + firstBad + "] is " + values.get(firstBad)
-                    + (bad > 1 ? " (" + bad + " non-finite values in all)" : ""));
+        if (problem != null) {
+            return new Verdict.Rejected(problem.reason(), problem.detail());
         }
         Integer label = sample.getLabel();
         if (label != null && (label < 0 || label >= classes)) {

@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
 import dev.mnemo.ingest.dataset.DatasetFormatException;
+import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.serde.MnemoSerdes;
 import dev.mnemo.schemas.v1.LabelFeedback;
 import dev.mnemo.schemas.v1.Sample;
@@ -20,7 +21,8 @@ import dev.mnemo.schemas.v1.Sample;
  * <p>Columns are found by name in the header: the label column (default {@code label}), an
  * optional {@code id} column, and every other column is a numeric feature, in file order. A row
  * without an {@code id} gets the id {@code <name>-<row>}, where row counts data rows from 0. For
- * {@code samples.raw} each row becomes an Avro {@link Sample} (an empty label cell, or a row
+ * {@code samples.raw} each row becomes an Avro {@link Sample}, its values packed by
+ * {@link SampleFeatures#pack} (an empty label cell, or a row
  * chosen by the {@link Unlabelling}, is sent without label); for {@code labels} a row becomes an
  * Avro {@link LabelFeedback} and needs only the id and label columns. Blank lines are skipped;
  * a row with a wrong number of cells, a feature that is not a number or a label that is not a
@@ -29,7 +31,7 @@ import dev.mnemo.schemas.v1.Sample;
  *
  * <pre>{@code
  * id,f0,f1,label          ->  key "r1", Sample{id=r1, features=[0.5, 1.0], label=3}
- * r1,0.5,1,3
+ * r1,0.5,1,3                   (values packed as FLOAT32_LE: 0.5 is not a multiple of 1/255)
  * }</pre>
  */
 public final class CsvRecords implements RecordSource {
@@ -154,11 +156,12 @@ public final class CsvRecords implements RecordSource {
                     .setEventTime(Instant.ofEpochMilli(now)).setLabeller(null).build();
             return new Item.Ready(id, MnemoSerdes.labelFeedback().encode(feedback), position);
         }
-        List<Float> features = new ArrayList<>(featureColumns.length);
-        for (int c : featureColumns) {
+        float[] features = new float[featureColumns.length];
+        for (int k = 0; k < featureColumns.length; k++) {
+            int c = featureColumns[k];
             String cell = cells.get(c).strip();
             try {
-                features.add(Float.parseFloat(cell));
+                features[k] = Float.parseFloat(cell);
             } catch (NumberFormatException e) {
                 return new Item.Unreadable(position, "column " + (c + 1) + ": '" + cut(cell) + "' is not a number");
             }
@@ -167,7 +170,8 @@ public final class CsvRecords implements RecordSource {
             label = null;
         }
         Sample sample = Sample.newBuilder().setId(id).setSource(source).setEventTime(Instant.ofEpochMilli(now))
-                .setFeatures(features).setShape(List.of()).setLabel(label).setTask(null).build();
+                .setFeatures(List.of()).setPacked(SampleFeatures.pack(features)).setShape(List.of()).setLabel(label)
+                .setTask(null).build();
         return new Item.Ready(id, MnemoSerdes.sample().encode(sample), position);
     }
 

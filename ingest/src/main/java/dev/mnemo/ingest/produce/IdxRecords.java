@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
 import dev.mnemo.ingest.dataset.LabelledData;
+import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.serde.MnemoSerdes;
 import dev.mnemo.schemas.v1.LabelFeedback;
 import dev.mnemo.schemas.v1.Sample;
@@ -16,7 +17,7 @@ import dev.mnemo.schemas.v1.Sample;
 /**
  * Streams an IDX image file and its label file (read with {@link dev.mnemo.ingest.dataset.IdxReader},
  * pixels scaled to [0, 1]) as Avro records: image i becomes a {@link Sample} with id
- * {@code <name>-<i>}, its shape and its label (or none, as the {@link Unlabelling} chooses), or,
+ * {@code <name>-<i>}, its pixels packed one byte each ({@link SampleFeatures#pack}), its shape and its label (or none, as the {@link Unlabelling} chooses), or,
  * for {@code labels}, a {@link LabelFeedback} for that id.
  */
 public final class IdxRecords implements RecordSource {
@@ -56,13 +57,8 @@ public final class IdxRecords implements RecordSource {
                     .setLabel(data.label(i)).setEventTime(now).setLabeller(null).build();
             return new Item.Ready(id, MnemoSerdes.labelFeedback().encode(label), "image " + i);
         }
-        float[] row = data.feature(i);
-        List<Float> features = new ArrayList<>(row.length);
-        for (float v : row) {
-            features.add(v);
-        }
-        Sample sample = Sample.newBuilder().setId(id).setSource(source).setEventTime(now).setFeatures(features)
-                .setShape(shape).setLabel(unlabelling.drop() ? null : data.label(i)).setTask(null).build();
+        Sample sample = Sample.newBuilder().setId(id).setSource(source).setEventTime(now).setFeatures(List.of())
+                .setPacked(SampleFeatures.pack(data.feature(i))).setShape(shape).setLabel(unlabelling.drop() ? null : data.label(i)).setTask(null).build();
         return new Item.Ready(id, MnemoSerdes.sample().encode(sample), "image " + i);
     }
 

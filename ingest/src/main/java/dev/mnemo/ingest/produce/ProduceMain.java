@@ -212,8 +212,7 @@ public final class ProduceMain {
             err.println("mnemo produce: " + e.getMessage());
             return 2;
         }
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, a.bootstrap());
+        Map<String, Object> config = new HashMap<>(dev.mnemo.ingest.KafkaSecurity.clientConfig(a.bootstrap(), env));
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);

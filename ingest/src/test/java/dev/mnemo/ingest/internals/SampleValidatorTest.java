@@ -14,6 +14,7 @@ import java.util.List;
 
 import dev.mnemo.ingest.IngestConfig;
 import dev.mnemo.schemas.DeadLetters;
+import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.v1.Sample;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -188,6 +189,45 @@ class SampleValidatorTest {
         Sample s = sample("a", 4, 1, 0L);
         s.setFeatures(values);
         assertThat(check(avro(s))).isEqualTo(rejected(DeadLetters.NON_FINITE, "features[3] is -Infinity"));
+    }
+
+    @Test
+    void acceptsPackedValuesAndChecksThemInPlace() {
+        Sample bytes = sample("p1", 0, 3, 42L);
+        bytes.setPacked(SampleFeatures.uint8(new byte[] {0, 1, (byte) 255, 7}, SampleFeatures.UNIT_PIXEL));
+        bytes.setShape(List.of(2, 2));
+        assertThat(check(avro(bytes))).isEqualTo(new Verdict.Accepted(bytes));
+        assertThat(SampleValidator.isCurrentAvro(avro(bytes))).as("forwarded as it is").isTrue();
+        Sample floats = sample("p2", 0, null, 42L);
+        floats.setPacked(SampleFeatures.float32(new float[] {-1f, 0f, 3.5f, 1e20f}));
+        assertThat(check(avro(floats))).isEqualTo(new Verdict.Accepted(floats));
+    }
+
+    @Test
+    void rejectsBadPackedValues() {
+        Sample s = sample("p", 0, 1, 0L);
+        s.setPacked(SampleFeatures.float32(new float[] {0f, Float.NaN, 1f, 2f}));
+        assertThat(check(avro(s))).isEqualTo(rejected(DeadLetters.NON_FINITE, "packed[1] is NaN"));
+        s.setPacked(SampleFeatures.float32(new float[3]));
+        assertThat(check(avro(s))).isEqualTo(rejected(DeadLetters.DIMENSION,
+                "packed FLOAT32_LE data has 3 values, expected 4"));
+        s.setPacked(SampleFeatures.uint8(new byte[5], SampleFeatures.UNIT_PIXEL));
+        assertThat(check(avro(s))).isEqualTo(rejected(DeadLetters.DIMENSION,
+                "packed UINT8_SCALED data has 5 values, expected 4"));
+        s.setPacked(SampleFeatures.uint8(new byte[4], 0f));
+        assertThat(check(avro(s))).isEqualTo(rejected(DeadLetters.SCHEMA,
+                "packed.scale is 0.0, expected a finite value above 0"));
+        s.setPacked(SampleFeatures.uint8(new byte[4], Float.POSITIVE_INFINITY));
+        assertThat(check(avro(s))).isEqualTo(rejected(DeadLetters.NON_FINITE,
+                "packed.scale is Infinity, expected a finite value above 0"));
+        s.setPacked(SampleFeatures.uint8(new byte[4], 1f));
+        s.setShape(List.of(3));
+        assertThat(check(avro(s))).isEqualTo(rejected(DeadLetters.DIMENSION,
+                "shape [3] has 3 cells but packed has 4 values"));
+        s.setShape(List.of());
+        s.setFeatures(List.of(1f, 2f, 3f, 4f));
+        assertThat(check(avro(s))).isEqualTo(rejected(DeadLetters.SCHEMA,
+                "both features (4 values) and packed are set; send the values in one of them"));
     }
 
     @Test

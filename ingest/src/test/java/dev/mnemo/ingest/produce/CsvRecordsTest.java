@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.OptionalLong;
 
 import dev.mnemo.ingest.dataset.DatasetFormatException;
+import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.serde.MnemoSerdes;
 import dev.mnemo.schemas.v1.LabelFeedback;
 import dev.mnemo.schemas.v1.Sample;
@@ -42,12 +43,12 @@ class CsvRecordsTest {
         assertThat(first.position()).isEqualTo("line 2");
         assertThat(s.getId()).isEqualTo("r1");
         assertThat(s.getSource()).isEqualTo("src");
-        assertThat(s.getFeatures()).containsExactly(0.5f, 1f);
+        assertThat(SampleFeatures.of(s)).containsExactly(0.5f, 1f);
         assertThat(s.getLabel()).isEqualTo(3);
         assertThat(s.getEventTime().toEpochMilli()).isEqualTo(1_000L);
         Sample second = MnemoSerdes.sample().decode(((Item.Ready) items.get(1)).value());
         assertThat(second.getLabel()).as("an empty label cell is unlabelled").isNull();
-        assertThat(second.getFeatures()).containsExactly(0.25f, 0.2f);
+        assertThat(SampleFeatures.of(second)).containsExactly(0.25f, 0.2f);
         assertThat(((Item.Ready) items.get(1)).position()).isEqualTo("line 4");
     }
 

@@ -18,6 +18,7 @@ import dev.mnemo.ingest.IngestService;
 import dev.mnemo.ingest.IngestTopology;
 import dev.mnemo.ingest.OutputReader;
 import dev.mnemo.schemas.DeadLetters;
+import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.serde.MnemoSerdes;
 import dev.mnemo.schemas.v1.Sample;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -69,7 +70,7 @@ class ProduceIT {
             Sample s4 = MnemoSerdes.sample().decode(out.get(config.topics().samplesUnlabelled()).get(0).value());
             assertThat(s4.getId()).isEqualTo("s4");
             assertThat(s4.getSource()).isEqualTo("plant");
-            assertThat(s4.getFeatures()).containsExactly(0.1f, 0.2f, 0.3f);
+            assertThat(SampleFeatures.of(s4)).containsExactly(0.1f, 0.2f, 0.3f);
             assertThat(new String(out.get(config.topics().samplesDlq()).get(0).headers()
                     .lastHeader(DeadLetters.HEADER_REASON).value(), StandardCharsets.UTF_8))
                     .isEqualTo(DeadLetters.LABEL_RANGE);

@@ -38,6 +38,16 @@ public record CheckpointContent(Classifier model, Optional<Classifier> teacher, 
      */
     public static CheckpointContent capture(ContinualTrainer trainer, Map<String, Integer> taskIndex,
                                             List<ConsumedOffset> offsets) {
+        return capture(trainer, taskIndex, offsets, Map.of());
+    }
+
+    /**
+     * As {@link #capture(ContinualTrainer, Map, List)}, with the drift watch's state.
+     *
+     * @param watch the drift watch's state as opaque properties (empty: none)
+     */
+    public static CheckpointContent capture(ContinualTrainer trainer, Map<String, Integer> taskIndex,
+                                            List<ConsumedOffset> offsets, Map<String, String> watch) {
         Optional<Lwf> lwf = trainer.strategy(Lwf.class);
         Optional<CompactReplayBuffer> buffer = trainer.strategy(Replay.class).map(r -> {
             if (r.buffer() instanceof CompactReplayBuffer compact) {
@@ -46,7 +56,8 @@ public record CheckpointContent(Classifier model, Optional<Classifier> teacher, 
             throw new IllegalArgumentException("the replay buffer " + r.buffer().getClass().getSimpleName()
                     + " cannot be checkpointed; use a CompactReplayBuffer");
         });
-        LearnerState state = new LearnerState(trainer.toString(), trainer.tasksEnded(), lwf.map(Lwf::state), taskIndex);
+        LearnerState state = new LearnerState(trainer.toString(), trainer.tasksEnded(), lwf.map(Lwf::state), taskIndex,
+                watch);
         return new CheckpointContent(trainer.model(), lwf.flatMap(Lwf::teacher), buffer, state, offsets);
     }
 }

@@ -78,6 +78,8 @@ public final class CheckpointStore {
     public static final String TEACHER = "teacher.zip";
     public static final String REPLAY = "replay";
     public static final String STATE = "state.properties";
+    /** Prefix of the drift watch's properties in {@value #STATE}. */
+    static final String WATCH_PREFIX = "watch.";
     public static final String OFFSETS = "offsets.properties";
 
     private static final String PREFIX = "ckpt-";
@@ -417,6 +419,7 @@ public final class CheckpointStore {
             }
             p.setProperty("lwf.warmup-left", Integer.toString(l.warmupLeft()));
         });
+        state.watch().forEach((key, value) -> p.setProperty(WATCH_PREFIX + key, value));
         StringWriter out = new StringWriter();
         p.store(out, "Mnemo learner state");
         return out.toString();
@@ -440,8 +443,14 @@ public final class CheckpointStore {
                             p.containsKey("lwf.teacher") ? split(p.getProperty("lwf.teacher")) : null,
                             Integer.parseInt(p.getProperty("lwf.warmup-left"))))
                     : Optional.empty();
+            Map<String, String> watch = new LinkedHashMap<>();
+            for (String key : p.stringPropertyNames()) {
+                if (key.startsWith(WATCH_PREFIX)) {
+                    watch.put(key.substring(WATCH_PREFIX.length()), p.getProperty(key));
+                }
+            }
             return new LearnerState(p.getProperty("strategy", ""), Integer.parseInt(p.getProperty("tasks.ended")),
-                    lwf, tasks);
+                    lwf, tasks, watch);
         } catch (RuntimeException e) {
             throw new CheckpointException(dir + ": malformed " + STATE + ": " + e, e);
         }

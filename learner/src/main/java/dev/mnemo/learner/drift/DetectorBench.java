@@ -41,7 +41,8 @@ public final class DetectorBench {
         double[] stationary = bernoulli(updates, 42L, 0);
         double[] drifting = bernoulli(updates, 42L, 100_000);
         List<Supplier<DriftDetector>> detectors = List.of(
-                Adwin::create, PageHinkley::create, Ddm::create, () -> ScheduledDetector.every(1000));
+                Adwin::create, PageHinkley::create, Ddm::create, HddmA::create, HddmW::create,
+                () -> ScheduledDetector.every(1000));
         for (Supplier<DriftDetector> factory : detectors) {
             run(factory, "stationary", stationary, rounds);
             run(factory, "drifting", drifting, rounds);

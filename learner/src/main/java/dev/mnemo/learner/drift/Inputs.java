@@ -17,4 +17,10 @@ final class Inputs {
             throw new IllegalArgumentException("binary drift detector input must be 0 or 1, got " + x);
         }
     }
+
+    static void requireUnitInterval(double x) {
+        if (!(x >= 0.0 && x <= 1.0)) {
+            throw new IllegalArgumentException("drift detector input must be in [0, 1], got " + x);
+        }
+    }
 }

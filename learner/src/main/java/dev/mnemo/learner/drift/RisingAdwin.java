@@ -56,6 +56,11 @@ public final class RisingAdwin implements DriftDetector {
         return adwin.estimation();
     }
 
+    /** Width of the wrapped ADWIN's window: the samples it currently believes share one distribution. */
+    public long width() {
+        return adwin.width();
+    }
+
     @Override
     public RisingAdwin fresh() {
         return new RisingAdwin(adwin.fresh());

@@ -35,9 +35,11 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * A multi-layer perceptron classifier that learns one minibatch at a time from a stream.
@@ -56,6 +58,13 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * and {@link #train(TrainingBatch)} adds a teacher's soft targets, unlabelled samples and class
  * masks, which continual-learning strategies need. {@link #logits} gives the raw outputs.
  * {@link #setLearningRateScales} scales the learning rate per layer (0 freezes a layer).
+ *
+ * <h2>Inside the network</h2>
+ * For the drift checks, {@link #activations} gives the penultimate features and the pre-softmax
+ * logits of a batch (both heads), {@link #hiddenActivations} the output of every hidden layer, and
+ * {@link #dropoutLogits} the logits of T Monte Carlo dropout passes in one pass over the tiled
+ * batch (the {@code ood} and {@code uncertainty} packages build on them). They compute the layers
+ * from the network's parameters and never change them.
  *
  * <h2>Threads</h2>
  * Not built for concurrent use, but safe under it: every method that touches the network holds
@@ -321,6 +330,133 @@ public final class Classifier {
             }
         }
         return rows;
+    }
+
+    /**
+     * The penultimate features and the pre-softmax logits of a batch, in inference mode (no
+     * dropout), for both heads. Does not change the classifier.
+     *
+     * @param features as for {@link #predict}
+     * @return the activations, owned by the caller
+     * @throws IllegalArgumentException as for {@link #predict}
+     */
+    public synchronized Activations activations(float[][] features) {
+        checkFeatures(features);
+        predictInput = stage(features, predictInput);
+        INDArray hidden = hiddenForward(predictInput);
+        INDArray logits = outputForward(hidden);
+        int n = features.length;
+        float[][] h = new float[n][];
+        float[][] z = new float[n][];
+        readRows(hidden, h, (int) hidden.columns());
+        readRows(logits, z, spec.classes());
+        return new Activations(h, z);
+    }
+
+    /**
+     * The outputs of every hidden layer for a batch, in inference mode; the last one is
+     * {@link Activations#penultimate()}. Does not change the classifier.
+     *
+     * @param features as for {@link #predict}
+     * @return {@code [layer][samples][width of that layer]}; empty for a network without hidden layers
+     * @throws IllegalArgumentException as for {@link #predict}
+     */
+    public synchronized float[][][] hiddenActivations(float[][] features) {
+        checkFeatures(features);
+        predictInput = stage(features, predictInput);
+        float[][][] out = new float[spec.hidden().size()][][];
+        INDArray a = predictInput;
+        for (int i = 0; i < out.length; i++) {
+            a = layerForward(i, a);
+            out[i] = new float[features.length][];
+            readRows(a, out[i], spec.hidden().get(i));
+        }
+        return out;
+    }
+
+    /**
+     * Pre-softmax logits of {@code passes} stochastic forward passes with dropout on the output of
+     * every hidden layer (Monte Carlo dropout), computed in one pass over the batch tiled
+     * {@code passes} times. The first hidden layer's pre-dropout output is the same in every pass,
+     * so it is computed once and tiled; for the default network that removes most of the work. Dropout is inverted (kept units are scaled by {@code 1 / keep}), as in
+     * training; the masks come from a native generator seeded with {@code seed}, so the result is reproducible. The parameters
+     * are not changed.
+     *
+     * <p>Use {@code keep = spec().dropoutKeep()} for a network trained with dropout. For a network
+     * trained without it ({@link MlpSpec#DEFAULT_DROPOUT_KEEP}), a keep probability such as 0.9
+     * still gives a useful spread, though the approximation of Gal and Ghahramani assumes dropout
+     * in training as well.
+     *
+     * @param features as for {@link #predict}
+     * @param passes number of stochastic passes, at least 1
+     * @param keep probability of keeping a hidden unit, in (0, 1]
+     * @param seed seed of the dropout masks
+     * @return {@code [passes * samples][classes]}: row {@code p * samples + i} is pass {@code p} on
+     *     sample {@code i}
+     * @throws IllegalArgumentException as for {@link #predict}, or if {@code passes < 1}, {@code keep}
+     *     is outside (0, 1], or the network has no hidden layer
+     */
+    public synchronized float[][] dropoutLogits(float[][] features, int passes, double keep, long seed) {
+        checkFeatures(features);
+        if (passes < 1) {
+            throw new IllegalArgumentException("passes must be >= 1, got " + passes);
+        }
+        if (!(keep > 0.0 && keep <= 1.0)) {
+            throw new IllegalArgumentException("keep (probability of keeping a unit) must be in (0, 1], got " + keep);
+        }
+        if (spec.hidden().isEmpty()) {
+            throw new IllegalArgumentException("Monte Carlo dropout needs at least one hidden layer; the spec has none");
+        }
+        // Dropout acts on hidden outputs only, so the first layer is the same in every pass: compute
+        // it once for the batch, then tile its output and run the rest of the network once.
+        INDArray first = layerForward(0, stage(features, null));
+        INDArray a = first;
+        if (passes > 1) {
+            // Concatenating T references is about ten times faster than Nd4j.tile here.
+            INDArray[] copies = new INDArray[passes];
+            Arrays.fill(copies, first);
+            a = Nd4j.concat(0, copies);
+        }
+        try (org.nd4j.linalg.api.rng.Random random = Nd4j.getRandomFactory().getNewRandomInstance(seed)) {
+            a.muli(dropoutMask(a, keep, random));
+            for (int i = 1; i < spec.hidden().size(); i++) {
+                a = layerForward(i, a);
+                a.muli(dropoutMask(a, keep, random));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not release the dropout random generator", e);
+        }
+        INDArray logits = outputForward(a);
+        float[][] rows = new float[features.length * passes][];
+        readRows(logits, rows, spec.classes());
+        return rows;
+    }
+
+    /** The hidden layers by hand from the network's parameters, in inference mode. */
+    private INDArray hiddenForward(INDArray x) {
+        INDArray a = x;
+        for (int i = 0; i < spec.hidden().size(); i++) {
+            a = layerForward(i, a);
+        }
+        return a;
+    }
+
+    /** ReLU(x W + b) of hidden layer {@code i}. */
+    private INDArray layerForward(int i, INDArray x) {
+        INDArray a = x.mmul(net.getLayer(i).getParam("W")).addiRowVector(net.getLayer(i).getParam("b"));
+        return Transforms.relu(a, false);
+    }
+
+    private INDArray outputForward(INDArray hidden) {
+        int last = net.getnLayers() - 1;
+        return hidden.mmul(net.getLayer(last).getParam("W")).addiRowVector(net.getLayer(last).getParam("b"));
+    }
+
+    /** An inverted-dropout mask shaped like {@code like}: 1 / keep with probability keep, else 0. */
+    private static INDArray dropoutMask(INDArray like, double keep, org.nd4j.linalg.api.rng.Random random) {
+        INDArray mask = Nd4j.createUninitialized(DataType.FLOAT, like.rows(), like.columns());
+        Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, keep), random);
+        return mask.muli(1.0 / keep);
     }
 
     /**

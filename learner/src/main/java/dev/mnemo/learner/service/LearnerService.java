@@ -22,6 +22,7 @@ import dev.mnemo.learner.stream.DeadLetterCounter;
 import dev.mnemo.learner.stream.LearnerLoop;
 import dev.mnemo.learner.stream.LearnerLoopConfig;
 import dev.mnemo.learner.stream.LearnerStatus;
+import dev.mnemo.learner.watch.WatchConfig;
 import dev.mnemo.schemas.TopicAdmin;
 import dev.mnemo.schemas.Topics;
 import io.quarkus.runtime.ShutdownEvent;
@@ -71,7 +72,7 @@ public class LearnerService {
                 config.learner().maxPollRecords(), config.learner().trainBatchSize(),
                 config.learner().accuracyWindow(), config.learner().pollTimeout(),
                 config.learner().servingRefresh(), config.learner().lagInterval(),
-                config.learner().pendingPredictions(), s.taskBoundariesFromTags(), checkpoints());
+                config.learner().pendingPredictions(), s.taskBoundariesFromTags(), checkpoints(), watch());
         loop = new LearnerLoop(loopConfig, trainer, kafka, Clock.systemUTC());
         deadLetters = new DeadLetterCounter(topics.samplesDlq(), kafka);
         loopThread = new Thread(this::prepareAndRun, "mnemo-learner");
@@ -79,6 +80,13 @@ public class LearnerService {
         LOG.infof("Learner started: model %s %d-%s-%d (%d parameters), strategy %s, bootstrap %s, topics prefix '%s'",
                 config.model().name(), spec.inputs(), spec.hidden(), spec.classes(), model.parameterCount(), trainer,
                 kafka.get("bootstrap.servers"), topics.prefix());
+    }
+
+    private WatchConfig watch() {
+        var d = config.drift();
+        return new WatchConfig(d.enabled(), d.warmup(), d.calibration(), d.noveltyQuantile(), d.errorDelta(),
+                d.noveltyDelta(), d.afterWindow(), d.beforeWindow(), d.detectionGap(), d.novelMargin(), d.errorMargin(),
+                d.entropyMargin(), d.alpha(), d.mcPasses(), d.labelRequestBudget());
     }
 
     private void prepareAndRun() {
@@ -181,6 +189,43 @@ public class LearnerService {
                     new IllegalStateException("the learner loop is disabled"));
         }
         return l.requestRollback(version);
+    }
+
+    /**
+     * Pauses or resumes training (prediction goes on); see {@link LearnerLoop#pauseLearning}.
+     *
+     * @throws IllegalStateException when the loop is disabled
+     */
+    public void pauseLearning(boolean paused) {
+        running().pauseLearning(paused);
+    }
+
+    /** True while training is paused (false when the loop is disabled). */
+    public boolean learningPaused() {
+        LearnerLoop l = loop;
+        return l != null && l.learningPaused();
+    }
+
+    /** Asks the loop to promote a model version to serving; see {@link LearnerLoop#requestPromote}. */
+    public java.util.concurrent.CompletableFuture<LearnerLoop.Promotion> promote(long version) {
+        LearnerLoop l = loop;
+        return l == null ? java.util.concurrent.CompletableFuture.failedFuture(
+                new IllegalStateException("the learner loop is disabled")) : l.requestPromote(version);
+    }
+
+    /** Asks the loop to change safe strategy parameters; see {@link LearnerLoop#requestStrategyChange}. */
+    public java.util.concurrent.CompletableFuture<Map<String, String>> changeStrategy(LearnerLoop.StrategyChange change) {
+        LearnerLoop l = loop;
+        return l == null ? java.util.concurrent.CompletableFuture.failedFuture(
+                new IllegalStateException("the learner loop is disabled")) : l.requestStrategyChange(change);
+    }
+
+    private LearnerLoop running() {
+        LearnerLoop l = loop;
+        if (l == null) {
+            throw new IllegalStateException("the learner loop is disabled (mnemo.learner.enabled=false)");
+        }
+        return l;
     }
 
     /** The copy of the model that serves predictions, empty when the loop is disabled. */

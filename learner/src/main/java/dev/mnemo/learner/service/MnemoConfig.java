@@ -29,6 +29,94 @@ public interface MnemoConfig {
     /** Crash-safe checkpoints of the learner state. */
     CheckpointConfig checkpoint();
 
+    /** Drift detection, the OOD and uncertainty checks, alerts and label requests. */
+    DriftConfig drift();
+
+    /** See {@link dev.mnemo.learner.watch.WatchConfig} for what each setting does. */
+    interface DriftConfig {
+        /** Whether the learner watches for drift. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Samples before the detectors are armed, at the start and after each alert (the hysteresis). */
+        @WithDefault("1000")
+        int warmup();
+
+        /** Samples whose novelty scores set the novelty threshold when the detectors are armed. */
+        @WithDefault("500")
+        int calibration();
+
+        /** Quantile of in-distribution scores above which a sample counts as novel. */
+        @WithDefault("0.95")
+        double noveltyQuantile();
+
+        /** ADWIN confidence of the error-rate detector. */
+        @WithDefault("0.0001")
+        double errorDelta();
+
+        /** ADWIN confidence of the novelty-rate detector. */
+        @WithDefault("0.0001")
+        double noveltyDelta();
+
+        /** Samples after a drift event that the checks read. */
+        @WithDefault("200")
+        int afterWindow();
+
+        /** Samples before a drift event that the checks read as the in-distribution reference. */
+        @WithDefault("500")
+        int beforeWindow();
+
+        /** Samples left out between the reference window and the event. */
+        @WithDefault("300")
+        int detectionGap();
+
+        /** Rise of the share of OOD samples that makes the verdict novel-inputs. */
+        @WithDefault("0.3")
+        double novelMargin();
+
+        /** Rise of the error rate on in-distribution inputs that makes the verdict concept-change. */
+        @WithDefault("0.2")
+        double errorMargin();
+
+        /** Rise of the mean MC-dropout predictive entropy (nats) that makes the verdict uncertain. */
+        @WithDefault("0.3")
+        double entropyMargin();
+
+        /** Significance of the Kolmogorov-Smirnov test on the OOD scores. */
+        @WithDefault("0.01")
+        double alpha();
+
+        /** MC-dropout passes of the uncertainty check. */
+        @WithDefault("20")
+        int mcPasses();
+
+        /** Samples sent to label.requests per alert, at most. */
+        @WithDefault("20")
+        int labelRequestBudget();
+    }
+
+    /** Access to the read-only endpoints (the admin API always needs the role admin). */
+    SecurityConfig security();
+
+    /** The alert list shown to operators ({@link AlertBook}). */
+    AlertsConfig alerts();
+
+    interface SecurityConfig {
+        /**
+         * Policy of the read-only endpoints (dashboard, status, alerts, events, versions, predict,
+         * metrics, OpenAPI): {@code permit} leaves them open, {@code authenticated} asks for any known
+         * user. Applied through {@code quarkus.http.auth.permission.read-only.policy}.
+         */
+        @WithDefault("permit")
+        String readPolicy();
+    }
+
+    interface AlertsConfig {
+        /** Alerts kept, open and acknowledged; the oldest acknowledged ones are forgotten first. */
+        @WithDefault("500")
+        int capacity();
+    }
+
     interface CheckpointConfig {
         /**
          * Directory of the checkpoints (model, replay buffer, strategy state, consumed offsets); empty

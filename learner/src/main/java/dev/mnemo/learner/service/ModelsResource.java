@@ -2,12 +2,8 @@ package dev.mnemo.learner.service;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,7 +19,9 @@ import dev.mnemo.learner.checkpoint.CheckpointInfo;
  * {@code GET /models/versions}: the model versions held by the kept checkpoints, newest first.
  * {@code POST /models/rollback/{version}}: go back to the model of a kept checkpoint, as a new
  * version whose parent is the chosen one (200 with it; 404 when no kept checkpoint holds the version;
- * 409 when checkpoints are off or the loop is not running).
+ * 409 when checkpoints are off or the loop is not running). The rollback needs the role {@code admin}
+ * and is recorded like every action of {@link AdminResource}, which also serves it under
+ * {@code /admin/models/rollback/{version}}.
  */
 @Path("/models")
 @Produces(MediaType.APPLICATION_JSON)
@@ -44,6 +42,9 @@ public class ModelsResource {
     @Inject
     MnemoConfig config;
 
+    @Inject
+    AdminResource admin;
+
     /** Empty when checkpoints are off; only checkpoints whose manifest verifies are listed. */
     @GET
     @Path("/versions")
@@ -51,25 +52,19 @@ public class ModelsResource {
         return service.checkpointVersions().stream().map(this::view).toList();
     }
 
+    /** The same action as {@code POST /admin/models/rollback/{version}}: role admin, recorded. */
     @POST
     @Path("/rollback/{version}")
-    public Response rollback(@PathParam("version") long version) throws InterruptedException {
-        try {
-            CheckpointInfo info = service.rollback(version).get(60, TimeUnit.SECONDS);
-            return Response.ok(view(info)).build();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            Response.Status status = cause instanceof NoSuchElementException ? Response.Status.NOT_FOUND
-                    : cause instanceof IllegalStateException ? Response.Status.CONFLICT
-                    : Response.Status.INTERNAL_SERVER_ERROR;
-            return Response.status(status).entity(Map.of("error", String.valueOf(cause.getMessage()))).build();
-        } catch (TimeoutException e) {
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE)
-                    .entity(Map.of("error", "the learner loop did not perform the rollback within 60 s")).build();
-        }
+    @RolesAllowed("admin")
+    public Response rollback(@PathParam("version") long version) {
+        return admin.rollback(version);
     }
 
     private VersionView view(CheckpointInfo c) {
+        return view(config, c);
+    }
+
+    static VersionView view(MnemoConfig config, CheckpointInfo c) {
         return new VersionView(config.model().name(), c.modelVersion(), c.parentVersion() < 0 ? null : c.parentVersion(),
                 c.sequence(), c.createdAt(), c.uri());
     }

@@ -36,6 +36,23 @@ public interface ContinualStrategy {
     default void taskBoundary(Classifier model) {}
 
     /**
+     * Called by {@link ContinualTrainer#markBoundaryCandidate()}: a task may have ended here, to be
+     * confirmed later. A strategy whose boundary keeps something of the model keeps it now.
+     */
+    default void boundaryCandidate(Classifier model) {}
+
+    /**
+     * Called by {@link ContinualTrainer#confirmBoundary(int[])}: the task ended at the last candidate.
+     * The default treats it as a boundary now.
+     *
+     * @param knownClasses the classes the old task had (for example the labels seen in the stream
+     *     before the change), or null when unknown; classes first seen since are the new task's
+     */
+    default void taskBoundaryAtCandidate(Classifier model, int[] knownClasses) {
+        taskBoundary(model);
+    }
+
+    /**
      * Per-layer learning-rate factors in {@code [0, 1]} (0 freezes a layer), or empty to leave the
      * base rate.
      *

@@ -152,6 +152,42 @@ public final class ContinualTrainer {
     }
 
     /**
+     * A task may have ended just before now: every strategy remembers what it would keep at a
+     * boundary (LwF: a copy of the model and the classes seen so far), for {@link
+     * #confirmBoundary()}. A boundary that comes from a drift detector is known only some samples
+     * after the change, once the checks have confirmed it; by then the model has already trained on
+     * the new data, and a teacher taken then would distil its half-learnt new classes as if they
+     * were old knowledge. A later candidate replaces an earlier one.
+     */
+    public void markBoundaryCandidate() {
+        for (ContinualStrategy s : strategies) {
+            s.boundaryCandidate(model);
+        }
+    }
+
+    /**
+     * Ends the current task as of the last {@link #markBoundaryCandidate()} (LwF takes the teacher
+     * remembered then), or as of now when there was none.
+     */
+    public void confirmBoundary() {
+        confirmBoundary(null);
+    }
+
+    /**
+     * As {@link #confirmBoundary()}, knowing which classes the old task had: a class that first
+     * appeared between the change and the candidate belongs to the new task, and LwF must not
+     * distil the teacher's barely trained outputs for it (that would hold the new class down).
+     *
+     * @param knownClasses the old task's classes, or null when unknown
+     */
+    public void confirmBoundary(int[] knownClasses) {
+        for (ContinualStrategy s : strategies) {
+            s.taskBoundaryAtCandidate(model, knownClasses);
+        }
+        tasksEnded++;
+    }
+
+    /**
      * One training step on a labelled stream minibatch.
      *
      * @throws IllegalArgumentException if the batch is empty or does not fit the model

@@ -41,11 +41,14 @@ import java.util.Optional;
 public final class Lwf implements ContinualStrategy {
 
     private final double temperature;
-    private final double lambda;
+    private volatile double lambda;
     private final int warmupSteps;
     private final BitSet seenClasses = new BitSet();
     private Classifier teacher;
     private float[] teacherClasses;
+    /** The model and seen classes at the last boundary candidate, until it is confirmed (not checkpointed). */
+    private Classifier candidate;
+    private BitSet candidateSeen;
     private int warmupLeft;
 
     /** {@code T = 2}, {@code lambda = 0.5}, no warm-up. */
@@ -72,6 +75,25 @@ public final class Lwf implements ContinualStrategy {
         this.temperature = temperature;
         this.lambda = lambda;
         this.warmupSteps = warmupSteps;
+    }
+
+    /** Weight of the distillation term. */
+    public double lambda() {
+        return lambda;
+    }
+
+    /**
+     * Changes the weight of the distillation term from the next step on (safe at run time: the
+     * teacher and the temperature stay as they are). Meant to be called by the thread that trains,
+     * between steps; the field is volatile so a reader on another thread sees the new value.
+     *
+     * @throws IllegalArgumentException if {@code lambda} is not in {@code [0, 1]}
+     */
+    public void setLambda(double lambda) {
+        if (!(lambda >= 0 && lambda <= 1)) {
+            throw new IllegalArgumentException("lambda must be in [0, 1], got " + lambda);
+        }
+        this.lambda = lambda;
     }
 
     /**
@@ -162,13 +184,47 @@ public final class Lwf implements ContinualStrategy {
 
     @Override
     public void taskBoundary(Classifier model) {
-        teacher = model.copy();
-        int classes = model.spec().classes();
+        takeTeacher(model.copy(), seenClasses);
+    }
+
+    /** Remembers a copy of the model and the classes seen so far, for {@link #taskBoundaryAtCandidate}. */
+    @Override
+    public void boundaryCandidate(Classifier model) {
+        candidate = model.copy();
+        candidateSeen = (BitSet) seenClasses.clone();
+    }
+
+    /**
+     * The teacher is the model remembered at the last candidate, distilling over the classes seen by
+     * then that are among {@code knownClasses} (when given): a class first trained on between the
+     * change and the candidate is the new task's, and the teacher knows too little of it.
+     */
+    @Override
+    public void taskBoundaryAtCandidate(Classifier model, int[] knownClasses) {
+        Classifier frozen = candidate != null ? candidate : model.copy();
+        BitSet classes = (BitSet) (candidate != null ? candidateSeen : seenClasses).clone();
+        if (knownClasses != null) {
+            BitSet known = new BitSet();
+            for (int c : knownClasses) {
+                if (c >= 0) {
+                    known.set(c);
+                }
+            }
+            classes.and(known);
+        }
+        takeTeacher(frozen, classes);
+        candidate = null;
+        candidateSeen = null;
+    }
+
+    private void takeTeacher(Classifier frozen, BitSet classesSeen) {
+        teacher = frozen;
+        int classes = frozen.spec().classes();
         teacherClasses = new float[classes];
-        for (int c = seenClasses.nextSetBit(0); c >= 0 && c < classes; c = seenClasses.nextSetBit(c + 1)) {
+        for (int c = classesSeen.nextSetBit(0); c >= 0 && c < classes; c = classesSeen.nextSetBit(c + 1)) {
             teacherClasses[c] = 1f;
         }
-        if (seenClasses.isEmpty()) {
+        if (classesSeen.isEmpty()) {
             // Nothing was learnt before this boundary: the teacher's outputs carry no knowledge.
             teacher = null;
         }

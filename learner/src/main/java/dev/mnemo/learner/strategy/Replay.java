@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  */
 public final class Replay implements ContinualStrategy {
 
-    private final int replaySize;
+    private volatile int replaySize;
     private final long seed;
     private ReplayBuffer buffer;
     private SplittableRandom random;
@@ -64,6 +64,25 @@ public final class Replay implements ContinualStrategy {
         }
         this.buffer = restored;
         this.random = new SplittableRandom(seed ^ (drawStream * 0x9E3779B97F4A7C15L));
+    }
+
+    /** Replayed samples appended to each training step. */
+    public int replaySize() {
+        return replaySize;
+    }
+
+    /**
+     * Changes the number of replayed samples per step from the next step on (safe at run time: it
+     * changes neither the buffer nor the model). Meant to be called by the thread that trains,
+     * between steps; the field is volatile so a reader on another thread sees the new value.
+     *
+     * @throws IllegalArgumentException if {@code replaySize < 1}
+     */
+    public void setReplaySize(int replaySize) {
+        if (replaySize < 1) {
+            throw new IllegalArgumentException("replaySize must be >= 1, got " + replaySize);
+        }
+        this.replaySize = replaySize;
     }
 
     /** The buffer. */

@@ -34,6 +34,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.avro.message.MissingSchemaException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import dev.mnemo.learner.watch.DriftWatch;
+import dev.mnemo.schemas.v1.DriftAlert;
+import dev.mnemo.schemas.v1.DriftEvent;
+import dev.mnemo.schemas.v1.LabelRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +58,7 @@ import dev.mnemo.learner.strategy.Lwf;
 import dev.mnemo.learner.strategy.Replay;
 import dev.mnemo.schemas.DeadLetters;
 import dev.mnemo.schemas.RecordHeaders;
+import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.serde.MnemoSerdes;
 import dev.mnemo.schemas.v1.ModelVersion;
 import dev.mnemo.schemas.v1.Prediction;
@@ -89,7 +97,10 @@ import dev.mnemo.schemas.v1.Sample;
  * once more), at most {@code everyBatches} batches or {@code interval} of them.
  *
  * <p>The loop runs on one thread ({@link #run()}); {@link #status()} and {@link #servingModel()} are
- * safe to call from any thread. Predictions for outside callers are served from a copy of the model
+ * safe to call from any thread. Operators may {@link #pauseLearning pause training} (prediction
+ * goes on), {@link #requestPromote promote} a version and
+ * {@link #requestStrategyChange change the safe strategy parameters}; the last two are queued and
+ * performed by the loop thread between batches. Predictions for outside callers are served from a copy of the model
  * refreshed every {@code servingRefresh}, never from the network being trained.
  *
  * <pre>{@code
@@ -139,10 +150,54 @@ public final class LearnerLoop implements Runnable {
     private boolean uncheckpointed;
     private Instant lastCheckpointAt;
     private long lastPublishedVersion = -1;
+    /** Drift detection and checks; only the loop thread calls it. */
+    private final DriftWatch driftWatch;
+    private final AtomicLong driftEvents = new AtomicLong();
+    private final AtomicLong driftAlerts = new AtomicLong();
+    private final AtomicLong labelRequests = new AtomicLong();
+    private volatile Consumer<DriftAlert> alertListener = a -> { };
     /** Rollbacks asked for by other threads, performed by the loop thread between batches. */
     private final ConcurrentLinkedQueue<Rollback> rollbacks = new ConcurrentLinkedQueue<>();
 
     private record Rollback(long version, CompletableFuture<CheckpointInfo> done) {
+    }
+
+    /** Set by other threads: while true the loop predicts but does not train. */
+    private volatile boolean learningPaused;
+    /** Promotions and strategy changes asked for by other threads, performed by the loop thread between batches. */
+    private final ConcurrentLinkedQueue<Command<?>> commands = new ConcurrentLinkedQueue<>();
+
+    @FunctionalInterface
+    private interface CommandBody<T> {
+        T perform(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer) throws Exception;
+    }
+
+    private record Command<T>(CommandBody<T> body, CompletableFuture<T> done) {
+        void run(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer) {
+            try {
+                done.complete(body.perform(c, producer));
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        }
+    }
+
+    /**
+     * A run-time change of strategy parameters; a null field is left as it is.
+     *
+     * @param replaySize replayed samples per step (replay strategies), at least 1
+     * @param lwfLambda weight of the distillation term (LwF strategies), in [0, 1]
+     */
+    public record StrategyChange(Integer replaySize, Double lwfLambda) {
+    }
+
+    /**
+     * The outcome of a promotion.
+     *
+     * @param version the model version now serving
+     * @param checkpoint the checkpoint that holds it, null when checkpoints are off
+     */
+    public record Promotion(long version, CheckpointInfo checkpoint) {
     }
 
     public LearnerLoop(LearnerLoopConfig config, ContinualTrainer trainer, Map<String, Object> kafkaConfig, Clock clock) {
@@ -155,6 +210,7 @@ public final class LearnerLoop implements Runnable {
         this.stats = new LearnerStats(clock, config.accuracyWindow(), Duration.ofSeconds(2));
         this.status = LearnerStatus.starting(clock.instant());
         this.serving = model.copy();
+        this.driftWatch = new DriftWatch(config.watch(), config.modelName());
         int capacity = config.pendingPredictions();
         this.checkpoints = config.checkpoints().enabled()
                 ? new CheckpointStore(config.checkpoints().directory(), config.checkpoints().keep(), clock) : null;
@@ -165,6 +221,29 @@ public final class LearnerLoop implements Runnable {
                 return size() > capacity;
             }
         };
+    }
+
+    /** Drift events published so far by this loop. */
+    public long driftEvents() {
+        return driftEvents.get();
+    }
+
+    /** Drift alerts published so far by this loop. */
+    public long driftAlerts() {
+        return driftAlerts.get();
+    }
+
+    /** Label requests published so far by this loop. */
+    public long labelRequests() {
+        return labelRequests.get();
+    }
+
+    /**
+     * Calls {@code listener} on the loop thread with every alert the loop publishes (for example to
+     * keep the alert list of the ops surface); it must be quick and must not throw.
+     */
+    public void onAlert(Consumer<DriftAlert> listener) {
+        this.alertListener = Objects.requireNonNull(listener, "listener");
     }
 
     /** The latest snapshot of the loop's figures. */
@@ -224,6 +303,108 @@ public final class LearnerLoop implements Runnable {
         for (Rollback r = rollbacks.poll(); r != null; r = rollbacks.poll()) {
             r.done().completeExceptionally(new IllegalStateException("the learner loop is not running"));
         }
+        for (Command<?> command = commands.poll(); command != null; command = commands.poll()) {
+            command.done().completeExceptionally(new IllegalStateException("the learner loop is not running"));
+        }
+    }
+
+    /**
+     * Pauses or resumes training. While paused the loop still consumes, predicts, scores and commits;
+     * it only skips the training steps (and so the task boundaries they would mark). Safe from any
+     * thread; takes effect at the next batch.
+     */
+    public void pauseLearning(boolean paused) {
+        this.learningPaused = paused;
+    }
+
+    /** True while training is paused. */
+    public boolean learningPaused() {
+        return learningPaused;
+    }
+
+    /**
+     * Asks the loop to change strategy parameters that are safe to change at run time (the replay
+     * size and the LwF weight); performed on the loop thread between batches, both or neither.
+     *
+     * @return completes with the values before and after ({@code replaySize.before}, ...); fails with
+     *     {@link IllegalStateException} when the strategy has no such parameter or the loop stops, and
+     *     {@link IllegalArgumentException} when a value is out of range
+     */
+    public CompletableFuture<Map<String, String>> requestStrategyChange(StrategyChange change) {
+        Objects.requireNonNull(change, "change");
+        return submit((c, producer) -> {
+            Optional<Replay> replay = trainer.strategy(Replay.class);
+            Optional<Lwf> lwf = trainer.strategy(Lwf.class);
+            if (change.replaySize() != null && replay.isEmpty()) {
+                throw new IllegalStateException("the strategy " + strategyName() + " does not replay; replaySize cannot be set");
+            }
+            if (change.lwfLambda() != null && lwf.isEmpty()) {
+                throw new IllegalStateException("the strategy " + strategyName() + " does not distil; lwfLambda cannot be set");
+            }
+            if (change.replaySize() != null && change.replaySize() < 1) {
+                throw new IllegalArgumentException("replaySize must be >= 1, got " + change.replaySize());
+            }
+            if (change.lwfLambda() != null && !(change.lwfLambda() >= 0 && change.lwfLambda() <= 1)) {
+                throw new IllegalArgumentException("lwfLambda must be in [0, 1], got " + change.lwfLambda());
+            }
+            Map<String, String> applied = new java.util.TreeMap<>();
+            if (change.replaySize() != null) {
+                applied.put("replaySize.before", String.valueOf(replay.get().replaySize()));
+                replay.get().setReplaySize(change.replaySize());
+                applied.put("replaySize.after", String.valueOf(change.replaySize()));
+            }
+            if (change.lwfLambda() != null) {
+                applied.put("lwfLambda.before", String.valueOf(lwf.get().lambda()));
+                lwf.get().setLambda(change.lwfLambda());
+                applied.put("lwfLambda.after", String.valueOf(change.lwfLambda()));
+            }
+            LOG.info("Strategy parameters changed at run time: {}", applied);
+            return applied;
+        });
+    }
+
+    /**
+     * Asks the loop to promote a model version to serving. The current version (the one being
+     * trained, which stays put while learning is paused) starts serving at once instead of at the
+     * next refresh, and with checkpoints on a checkpoint is written and its {@link ModelVersion}
+     * published. An older version held by a kept checkpoint is brought back as a rollback
+     * ({@link #requestRollback}), under a new version.
+     *
+     * @return completes with the version now serving; fails with {@link NoSuchElementException} when
+     *     the version is neither current nor kept, and {@link IllegalStateException} when the loop
+     *     stops first
+     */
+    public CompletableFuture<Promotion> requestPromote(long version) {
+        return submit((c, producer) -> {
+            if (version == model.version()) {
+                serving = model.copy();
+                lastServingRefresh = clock.instant();
+                CheckpointInfo info = checkpoints == null ? null : checkpoint(c, producer);
+                LOG.info("Promoted model version {} to serving", version);
+                return new Promotion(version, info);
+            }
+            if (checkpoints == null) {
+                throw new NoSuchElementException("model version " + version + " is not the current one ("
+                        + model.version() + ") and checkpoints are off, so no older version is kept");
+            }
+            CompletableFuture<CheckpointInfo> rolled = new CompletableFuture<>();
+            rollback(c, producer, new Rollback(version, rolled));
+            try {
+                CheckpointInfo info = rolled.join();
+                return new Promotion(info.modelVersion(), info);
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+        });
+    }
+
+    private <T> CompletableFuture<T> submit(CommandBody<T> body) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        commands.add(new Command<>(body, done));
+        if (stopRequested) {
+            failRollbacks();
+        }
+        return done;
     }
 
     /** Asks the loop to finish its current batch, commit (checkpoint first, when on) and close. Returns at once. */
@@ -279,6 +460,9 @@ public final class LearnerLoop implements Runnable {
                     }
                     for (Rollback r = rollbacks.poll(); r != null; r = rollbacks.poll()) {
                         rollback(c, producer, r);
+                    }
+                    for (Command<?> command = commands.poll(); command != null; command = commands.poll()) {
+                        command.run(c, producer);
                     }
                     housekeeping(c);
                     status = stats.snapshot("RUNNING", model.version(), null, lastCheckpoint);
@@ -340,7 +524,7 @@ public final class LearnerLoop implements Runnable {
         }
         float[][] x = new float[valid.size()][];
         for (int i = 0; i < x.length; i++) {
-            x[i] = toArray(valid.get(i).getFeatures(), inputs);
+            x[i] = toArray(valid.get(i), inputs);
         }
         long version = model.version();
         int[] tasks = new int[x.length];
@@ -370,7 +554,60 @@ public final class LearnerLoop implements Runnable {
                 labelledCount++;
             }
         }
+        watch(valid, late, x, predictions, producer, now);
         train(valid, x, labelledCount);
+    }
+
+    /**
+     * Feeds the freshly predicted samples (not the late-labelled ones, predicted before) to the drift
+     * watch; publishes its events, alerts and label requests; ends the task on a confirmed drift.
+     */
+    private void watch(List<Sample> valid, List<Boolean> late, float[][] x, Predictions predictions,
+                       KafkaProducer<String, byte[]> producer, Instant now) {
+        if (!config.watch().enabled()) {
+            return;
+        }
+        List<DriftWatch.Seen> seen = new ArrayList<>(x.length);
+        for (int i = 0; i < x.length; i++) {
+            if (!late.get(i)) {
+                Sample s = valid.get(i);
+                seen.add(new DriftWatch.Seen(s.getId(), s.getSource(), s.getEventTime().toEpochMilli(), x[i],
+                        s.getLabel() == null ? -1 : s.getLabel(), predictions.probabilities()[i],
+                        predictions.predictedClass()[i]));
+            }
+        }
+        DriftWatch.Outcome outcome = driftWatch.observe(model, seen, now);
+        if (outcome.isEmpty()) {
+            return;
+        }
+        for (DriftEvent e : outcome.events()) {
+            LOG.info("Drift event {}: {} at position {} (model version {})", e.getEventId(), e.getSignal(),
+                    e.getPosition(), e.getModelVersion());
+            producer.send(new ProducerRecord<>(config.topics().driftEvents(), e.getDetectorId(),
+                    MnemoSerdes.driftEvent().encode(e)));
+        }
+        for (DriftAlert a : outcome.alerts()) {
+            LOG.warn("Drift alert {}: {} (action {}, evidence {})", a.getAlertId(), a.getVerdict(), a.getAction(),
+                    a.getEvidence());
+            producer.send(new ProducerRecord<>(config.topics().alerts(), a.getAlertId(), MnemoSerdes.driftAlert().encode(a)));
+            alertListener.accept(a);
+        }
+        for (LabelRequest r : outcome.labelRequests()) {
+            producer.send(new ProducerRecord<>(config.topics().labelRequests(), r.getSampleId(),
+                    MnemoSerdes.labelRequest().encode(r)));
+        }
+        driftEvents.addAndGet(outcome.events().size());
+        driftAlerts.addAndGet(outcome.alerts().size());
+        labelRequests.addAndGet(outcome.labelRequests().size());
+        if (!outcome.events().isEmpty()) {
+            // The change began before now; if the checks confirm it, the task ends here, not later.
+            trainer.markBoundaryCandidate();
+        }
+        if (outcome.taskBoundary()) {
+            trainer.confirmBoundary(outcome.knownClasses());
+            stats.taskBoundary();
+            LOG.info("Task boundary: confirmed drift, as of its event (model version {})", model.version());
+        }
     }
 
     /**
@@ -380,7 +617,7 @@ public final class LearnerLoop implements Runnable {
      * current task first, so LwF takes its teacher from the model as it was at the end of that task.
      */
     private void train(List<Sample> valid, float[][] x, int labelledCount) {
-        if (labelledCount == 0 && !distils) {
+        if (learningPaused || (labelledCount == 0 && !distils)) {
             return;
         }
         List<Integer> chunk = new ArrayList<>();
@@ -469,6 +706,7 @@ public final class LearnerLoop implements Runnable {
         serving = model.copy();
         taskIndex.clear();
         taskIndex.putAll(checkpoint.content().state().taskIndex());
+        driftWatch.restore(checkpoint.content().state().watch());
         for (ConsumedOffset o : checkpoint.offsets()) {
             TopicPartition tp = new TopicPartition(o.topic(), o.partition());
             restoredOffsets.put(tp, o.nextOffset());
@@ -533,7 +771,8 @@ public final class LearnerLoop implements Runnable {
         long start = System.nanoTime();
         CheckpointInfo info;
         try {
-            info = checkpoints.write(CheckpointContent.capture(trainer, taskIndex, offsets), parent);
+            info = checkpoints.write(CheckpointContent.capture(trainer, taskIndex, offsets, driftWatch.snapshot()),
+                    parent);
         } catch (CheckpointException e) {
             LOG.error("Checkpoint failed; offsets stay uncommitted until one succeeds: {}", e.getMessage(), e);
             lastCheckpointAt = clock.instant();
@@ -639,16 +878,10 @@ public final class LearnerLoop implements Runnable {
         if (s.getId() == null || s.getId().isBlank()) {
             return DeadLetters.MISSING_ID + ": the sample has no id";
         }
-        List<Float> features = s.getFeatures();
-        if (features.size() != inputs) {
-            return DeadLetters.DIMENSION + ": sample " + s.getId() + " has " + features.size()
-                    + " features, the model takes " + inputs;
-        }
-        for (int i = 0; i < features.size(); i++) {
-            float f = features.get(i);
-            if (!Float.isFinite(f)) {
-                return DeadLetters.NON_FINITE + ": sample " + s.getId() + " feature " + i + " is " + f;
-            }
+        SampleFeatures.Problem problem = SampleFeatures.check(s, inputs);
+        if (problem != null) {
+            return problem.reason() + ": sample " + s.getId() + ": " + problem.detail()
+                    + (DeadLetters.DIMENSION.equals(problem.reason()) ? " (the model takes " + inputs + ")" : "");
         }
         Integer label = s.getLabel();
         if (label != null && (label < 0 || label >= classes)) {
@@ -658,11 +891,9 @@ public final class LearnerLoop implements Runnable {
         return null;
     }
 
-    private static float[] toArray(List<Float> values, int length) {
+    private static float[] toArray(Sample sample, int length) {
         float[] out = new float[length];
-        for (int i = 0; i < length; i++) {
-            out[i] = values.get(i);
-        }
+        SampleFeatures.copyInto(sample, out, 0, length);
         return out;
     }
 

@@ -1,5 +1,7 @@
 package dev.mnemo.learner.stream;
 
+import dev.mnemo.learner.watch.WatchConfig;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -22,11 +24,12 @@ import dev.mnemo.schemas.Topics;
  * @param taskBoundariesFromTags end a task for the strategy when labelled samples of a new task tag
  *                         arrive; false for streams without task labels
  * @param checkpoints      checkpointing of the learner state, or {@link Checkpoints#disabled()}
+ * @param watch            drift detection, checks and alerts ({@link WatchConfig#disabled()} for none)
  */
 public record LearnerLoopConfig(Topics topics, String groupId, String modelName, int maxPollRecords,
                                 int trainBatchSize, int accuracyWindow, Duration pollTimeout,
                                 Duration servingRefresh, Duration lagInterval, int pendingPredictions,
-                                boolean taskBoundariesFromTags, Checkpoints checkpoints) {
+                                boolean taskBoundariesFromTags, Checkpoints checkpoints, WatchConfig watch) {
 
     /**
      * Checkpoints of the model, replay buffer, strategy state and consumed offsets. With a directory,
@@ -69,7 +72,16 @@ public record LearnerLoopConfig(Topics topics, String groupId, String modelName,
         }
     }
 
-    /** Without checkpoints. */
+    /** Without drift watch. */
+    public LearnerLoopConfig(Topics topics, String groupId, String modelName, int maxPollRecords,
+                             int trainBatchSize, int accuracyWindow, Duration pollTimeout,
+                             Duration servingRefresh, Duration lagInterval, int pendingPredictions,
+                             boolean taskBoundariesFromTags, Checkpoints checkpoints) {
+        this(topics, groupId, modelName, maxPollRecords, trainBatchSize, accuracyWindow, pollTimeout, servingRefresh,
+                lagInterval, pendingPredictions, taskBoundariesFromTags, checkpoints, WatchConfig.disabled());
+    }
+
+    /** Without checkpoints and drift watch. */
     public LearnerLoopConfig(Topics topics, String groupId, String modelName, int maxPollRecords,
                              int trainBatchSize, int accuracyWindow, Duration pollTimeout,
                              Duration servingRefresh, Duration lagInterval, int pendingPredictions,
@@ -81,6 +93,7 @@ public record LearnerLoopConfig(Topics topics, String groupId, String modelName,
     public LearnerLoopConfig {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(checkpoints, "checkpoints (use Checkpoints.disabled())");
+        Objects.requireNonNull(watch, "watch (use WatchConfig.disabled())");
         if (groupId == null || groupId.isBlank()) {
             throw new IllegalArgumentException("groupId must not be blank");
         }
@@ -106,26 +119,32 @@ public record LearnerLoopConfig(Topics topics, String groupId, String modelName,
 
     /**
      * Defaults for the given topics: group mnemo-learner, 512 records a batch, 64 per step, window
-     * 1000, 100,000 pending predictions.
+     * 1000, 100,000 pending predictions, no checkpoints, drift watch on with its defaults.
      */
     public static LearnerLoopConfig defaults(Topics topics) {
         return new LearnerLoopConfig(topics, "mnemo-learner", "default", 512, 64, 1000,
-                Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2), 100_000, true);
+                Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2), 100_000, true,
+                Checkpoints.disabled(), WatchConfig.defaults());
     }
 
     public LearnerLoopConfig withGroupId(String id) {
         return new LearnerLoopConfig(topics, id, modelName, maxPollRecords, trainBatchSize, accuracyWindow,
-                pollTimeout, servingRefresh, lagInterval, pendingPredictions, taskBoundariesFromTags, checkpoints);
+                pollTimeout, servingRefresh, lagInterval, pendingPredictions, taskBoundariesFromTags, checkpoints, watch);
     }
 
     public LearnerLoopConfig withCheckpoints(Checkpoints settings) {
         return new LearnerLoopConfig(topics, groupId, modelName, maxPollRecords, trainBatchSize, accuracyWindow,
-                pollTimeout, servingRefresh, lagInterval, pendingPredictions, taskBoundariesFromTags, settings);
+                pollTimeout, servingRefresh, lagInterval, pendingPredictions, taskBoundariesFromTags, settings, watch);
     }
 
     public LearnerLoopConfig withMaxPollRecords(int records) {
         return new LearnerLoopConfig(topics, groupId, modelName, records, trainBatchSize, accuracyWindow,
-                pollTimeout, servingRefresh, lagInterval, pendingPredictions, taskBoundariesFromTags, checkpoints);
+                pollTimeout, servingRefresh, lagInterval, pendingPredictions, taskBoundariesFromTags, checkpoints, watch);
+    }
+
+    public LearnerLoopConfig withWatch(WatchConfig settings) {
+        return new LearnerLoopConfig(topics, groupId, modelName, maxPollRecords, trainBatchSize, accuracyWindow,
+                pollTimeout, servingRefresh, lagInterval, pendingPredictions, taskBoundariesFromTags, checkpoints, settings);
     }
 
     private static void requirePositive(Duration d, String name) {

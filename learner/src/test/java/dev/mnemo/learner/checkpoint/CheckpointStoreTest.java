@@ -83,7 +83,8 @@ class CheckpointStoreTest {
     void roundTripRestoresEveryPart() throws Exception {
         ContinualTrainer trainer = trainedLwfReplay(1, 6);
         CheckpointStore store = new CheckpointStore(root, 3, CLOCK);
-        CheckpointInfo written = store.write(CheckpointContent.capture(trainer, tasks(), OFFSETS));
+        Map<String, String> watch = Map.of("position", "41", "detector.error", "AAEC", "novelty-threshold", "0.25");
+        CheckpointInfo written = store.write(CheckpointContent.capture(trainer, tasks(), OFFSETS, watch));
 
         CheckpointStore.Recovery recovery = new CheckpointStore(root, 3, CLOCK).latestValid();
         assertThat(recovery.skipped()).isEmpty();
@@ -95,6 +96,7 @@ class CheckpointStoreTest {
         assertThat(back.offsets()).containsExactlyInAnyOrderElementsOf(OFFSETS);
         assertThat(back.content().state().taskIndex()).containsExactlyEntriesOf(tasks());
         assertThat(back.content().state().tasksEnded()).isEqualTo(1);
+        assertThat(back.content().state().watch()).as("the drift watch's state").isEqualTo(watch);
 
         Lwf lwf = trainer.strategy(Lwf.class).orElseThrow();
         Lwf.State lwfBack = back.content().state().lwf().orElseThrow();

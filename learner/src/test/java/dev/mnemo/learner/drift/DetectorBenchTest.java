@@ -21,7 +21,7 @@ class DetectorBenchTest {
             System.setOut(out);
         }
         String text = captured.toString(StandardCharsets.UTF_8);
-        assertThat(text.lines()).hasSize(10).allMatch(l -> l.contains("ns/update") && l.contains("M updates/s"));
-        assertThat(text).contains("Adwin", "PageHinkley", "Ddm", "Kswin", "ScheduledDetector");
+        assertThat(text.lines()).hasSize(14).allMatch(l -> l.contains("ns/update") && l.contains("M updates/s"));
+        assertThat(text).contains("Adwin", "PageHinkley", "Ddm", "HddmA", "HddmW", "Kswin", "ScheduledDetector");
     }
 }

@@ -50,6 +50,18 @@ class DetectorValidationTest {
     }
 
     @Test
+    void hddm() {
+        rejects(() -> new HddmA(0, 0.005, HddmA.Mode.RISE), "driftConfidence must be in (0, 1)");
+        rejects(() -> new HddmA(0.01, 0.005, HddmA.Mode.RISE), "warningConfidence must be in [driftConfidence (0.01), 1)");
+        rejects(() -> new HddmA(0.001, 0.005, null), "mode must be one of RISE, RISE_RESTART_ON_FALL, BOTH");
+        rejects(() -> new HddmW(1, 0.005, 0.05, false), "driftConfidence must be in (0, 1)");
+        rejects(() -> new HddmW(0.001, 1, 0.05, false), "warningConfidence must be in [driftConfidence (0.001), 1)");
+        rejects(() -> new HddmW(0.001, 0.005, 0, false), "lambda must be in (0, 1]");
+        rejects(() -> HddmA.create().update(1.5), "must be in [0, 1]");
+        rejects(() -> HddmW.create().update(-0.1), "must be in [0, 1]");
+    }
+
+    @Test
     void scheduled() {
         rejects(() -> ScheduledDetector.every(0), "period must be >= 1");
     }

@@ -24,6 +24,11 @@ class DriftDetectorContractTest {
                 named("PageHinkley(DOWN)", () -> PageHinkley.withThreshold(10, PageHinkley.Mode.DOWN)),
                 named("Ddm", Ddm::create),
                 named("Kswin", Kswin::create),
+                named("HddmA", HddmA::create),
+                named("HddmA(RISE)", () -> new HddmA(0.001, 0.005, HddmA.Mode.RISE)),
+                named("HddmA(BOTH)", () -> new HddmA(0.001, 0.005, HddmA.Mode.BOTH)),
+                named("HddmW", HddmW::create),
+                named("HddmW(two-sided)", () -> new HddmW(0.001, 0.005, 0.05, true)),
                 named("ScheduledDetector", () -> ScheduledDetector.every(300)));
     }
 
@@ -143,6 +148,10 @@ class DriftDetectorContractTest {
             other = PageHinkley.withThreshold(77, PageHinkley.Mode.BOTH);
         } else if (d instanceof Ddm) {
             other = new Ddm(10, 2, 3);
+        } else if (d instanceof HddmA) {
+            other = new HddmA(0.01, 0.05, HddmA.Mode.RISE_RESTART_ON_FALL);
+        } else if (d instanceof HddmW) {
+            other = new HddmW(0.001, 0.005, 0.1, false);
         } else if (d instanceof Kswin) {
             other = Kswin.withSeed(7);
         } else {

@@ -54,6 +54,46 @@ class GoldenDetectionTest {
     }
 
     @Test
+    void hddmA() {
+        assertThat(Streams.detections(HddmA.create(), BERNOULLI)).containsExactly(1050);
+        assertThat(Streams.detections(new HddmA(0.001, 0.005, HddmA.Mode.BOTH), BERNOULLI)).containsExactly(1050);
+        double[] falling = Streams.bernoulli(42L, 1000, 2000, 0.8, 0.2);
+        // A fall restarts the statistics silently by default, and is a drift in mode BOTH.
+        assertThat(Streams.detections(HddmA.create(), falling)).isEmpty();
+        assertThat(Streams.detections(new HddmA(0.001, 0.005, HddmA.Mode.BOTH), falling)).containsExactly(1020);
+    }
+
+    @Test
+    void hddmW() {
+        assertThat(Streams.detections(HddmW.create(), BERNOULLI)).containsExactly(1008);
+        double[] falling = Streams.bernoulli(42L, 1000, 2000, 0.8, 0.2);
+        // 503 is a false alarm inside the first, stationary half (an upward run of errors): the
+        // weighted averages react fast, at that price. The reference implementation agrees.
+        assertThat(Streams.detections(HddmW.create(), falling)).containsExactly(503);
+        assertThat(Streams.detections(new HddmW(0.001, 0.005, 0.05, true), falling)).containsExactly(503, 1015);
+    }
+
+    @Test
+    void hddmWarnsBeforeItDetects() {
+        HddmA a = HddmA.create();
+        HddmW w = HddmW.create();
+        int firstA = -1;
+        int firstW = -1;
+        for (int i = 0; i < 2000; i++) {
+            a.update(BERNOULLI[i]);
+            w.update(BERNOULLI[i]);
+            if (i >= 1000 && a.warningDetected() && firstA < 0) {
+                firstA = i;
+            }
+            if (i >= 1000 && w.warningDetected() && firstW < 0) {
+                firstW = i;
+            }
+        }
+        assertThat(firstA).isEqualTo(1039);
+        assertThat(firstW).isEqualTo(1006);
+    }
+
+    @Test
     void kswin() {
         assertThat(Streams.detections(Kswin.create(), BERNOULLI)).containsExactly(1051);
         assertThat(Streams.detections(Kswin.create(), GAUSSIAN)).containsExactly(294, 392, 1028, 1852, 1991);
@@ -67,7 +107,8 @@ class GoldenDetectionTest {
 
     @Test
     void everyRealDetectorFiresShortlyAfterTheChangeOfRate() {
-        for (DriftDetector d : List.of(Adwin.create(), PageHinkley.create(), Ddm.create(), Kswin.create())) {
+        for (DriftDetector d : List.of(Adwin.create(), PageHinkley.create(), Ddm.create(), Kswin.create(),
+                HddmA.create(), HddmW.create())) {
             List<Integer> hits = Streams.detections(d, BERNOULLI);
             assertThat(hits).as("%s", d).isNotEmpty().allMatch(i -> i >= 1000);
             assertThat(hits.get(0)).as("%s", d).isBetween(1000, 1100);

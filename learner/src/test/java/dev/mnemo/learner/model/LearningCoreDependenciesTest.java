@@ -11,15 +11,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The learning core stays plain Java: no Quarkus, Kafka or CDI in {@code model} and {@code eval},
+ * The learning core stays plain Java: no Quarkus, Kafka or CDI in {@code model}, {@code eval}, {@code ood} and {@code uncertainty},
  * and only {@code model} touches Deeplearning4j/ND4J. Reads the source files, so it needs no extra
  * library; add packages to the lists as the core grows.
  */
 class LearningCoreDependenciesTest {
 
     private static final Path SOURCES = Path.of("src/main/java/dev/mnemo/learner");
-    private static final List<String> CORE = List.of("model", "eval", "checkpoint");
-    private static final List<String> WITHOUT_DL4J = List.of("eval", "checkpoint");
+    private static final List<String> CORE = List.of("model", "eval", "checkpoint", "ood", "uncertainty");
+    private static final List<String> WITHOUT_DL4J = List.of("eval", "checkpoint", "ood", "uncertainty");
 
     @Test
     void coreImportsNeitherQuarkusNorKafka() {

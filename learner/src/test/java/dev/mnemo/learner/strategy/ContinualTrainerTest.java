@@ -81,6 +81,49 @@ class ContinualTrainerTest {
     }
 
     @Test
+    void aConfirmedCandidateBoundaryTakesTheTeacherAsItWasWhenMarked() {
+        Classifier model = Classifier.create(SPEC, OutputHead.LOGITS);
+        Lwf lwf = new Lwf();
+        Recorder recorder = new Recorder();
+        ContinualTrainer trainer = new ContinualTrainer(model, new ClassIncremental(), List.of(lwf, recorder));
+        for (int s = 0; s < 3; s++) {
+            trainer.step(Synthetic.blobs(16, 8, new int[] {0, 1}, 0, s));
+        }
+        float[][] probe = Synthetic.blobs(6, 8, new int[] {0, 1, 2, 3}, 0, 77L).features();
+        float[][] atMark = model.logits(probe);
+
+        trainer.markBoundaryCandidate();
+        trainer.step(Synthetic.blobs(16, 8, new int[] {2, 3}, 0, 5L)); // the new classes, before the confirmation
+        assertThat(lwf.hasTeacher()).as("a candidate is not a boundary").isFalse();
+        trainer.confirmBoundary();
+
+        assertThat(lwf.teacher().orElseThrow().logits(probe)).as("the model as it was at the mark").isDeepEqualTo(atMark);
+        assertThat(lwf.state().teacherClasses()).as("classes seen by the mark, not the new ones").containsExactly(0, 1);
+        assertThat(trainer.tasksEnded()).isEqualTo(1);
+        assertThat(recorder.boundaries).as("strategies without a candidate hook end the task on confirmation").isEqualTo(1);
+
+        trainer.confirmBoundary(); // no candidate: a boundary now
+        assertThat(lwf.state().teacherClasses()).containsExactly(0, 1, 2, 3);
+        assertThat(trainer.tasksEnded()).isEqualTo(2);
+
+    }
+
+    @Test
+    void theOldTasksClassesKeepClassesSeenJustBeforeTheCandidateOutOfTheTeacher() {
+        Lwf lwf = new Lwf();
+        ContinualTrainer trainer = new ContinualTrainer(Classifier.create(SPEC, OutputHead.LOGITS),
+                new ClassIncremental(), List.of(lwf));
+        trainer.step(Synthetic.blobs(16, 8, new int[] {0, 1}, 0, 1L));
+        // The change began a little before the detection: one step of a new class before the candidate.
+        trainer.step(Synthetic.blobs(16, 8, new int[] {2}, 0, 2L));
+        trainer.markBoundaryCandidate();
+        trainer.confirmBoundary(new int[] {0, 1});
+
+        assertThat(lwf.state().seenClasses()).containsExactly(0, 1, 2);
+        assertThat(lwf.state().teacherClasses()).as("the new class is not distilled").containsExactly(0, 1);
+    }
+
+    @Test
     void composesWithTheReplayStoresReservoirBuffer() {
         Classifier model = Classifier.create(SPEC, OutputHead.LOGITS);
         ReservoirBuffer buffer = new ReservoirBuffer(SampleFormat.float32(8), 20, 1L);

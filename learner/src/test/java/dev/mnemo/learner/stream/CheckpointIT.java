@@ -113,6 +113,8 @@ class CheckpointIT {
         assertSameContents((CompactReplayBuffer) trainer.strategy(Replay.class).orElseThrow().buffer(),
                 checkpoint.content().buffer().orElseThrow());
         assertThat(trainer.tasksEnded()).isEqualTo(1);
+        assertThat(checkpoint.content().state().watch()).as("the drift watch's state is checkpointed")
+                .containsKeys("position", "armed", "novelty-threshold", "detector.error", "detector.novelty");
 
         Thread t2 = new Thread(second, "second");
         t2.start();

@@ -1,5 +1,6 @@
 package dev.mnemo.schemas.serde;
 
+import dev.mnemo.schemas.v1.AdminEvent;
 import dev.mnemo.schemas.v1.DriftAlert;
 import dev.mnemo.schemas.v1.DriftEvent;
 import dev.mnemo.schemas.v1.LabelFeedback;
@@ -20,6 +21,7 @@ public final class MnemoSerdes {
     private static final AvroSerde<LabelRequest> LABEL_REQUEST = AvroSerde.of(LabelRequest.class);
     private static final AvroSerde<ModelVersion> MODEL_VERSION = AvroSerde.of(ModelVersion.class);
     private static final AvroSerde<RejectedRecord> REJECTED_RECORD = AvroSerde.of(RejectedRecord.class);
+    private static final AvroSerde<AdminEvent> ADMIN_EVENT = AvroSerde.of(AdminEvent.class);
 
     private MnemoSerdes() {
     }
@@ -54,5 +56,9 @@ public final class MnemoSerdes {
 
     public static AvroSerde<RejectedRecord> rejectedRecord() {
         return REJECTED_RECORD;
+    }
+
+    public static AvroSerde<AdminEvent> adminEvent() {
+        return ADMIN_EVENT;
     }
 }

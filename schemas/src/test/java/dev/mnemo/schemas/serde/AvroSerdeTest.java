@@ -11,11 +11,14 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.message.SchemaStore;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
+import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.v1.Prediction;
 import dev.mnemo.schemas.v1.Sample;
 
@@ -84,6 +87,53 @@ class AvroSerdeTest {
         assertThat(decoded.getLabel()).isNull();
         assertThat(decoded.getShape()).isEmpty();
         assertThat(decoded.getFeatures()).containsExactly(0.25f);
+    }
+
+    @Test
+    void aVersion1WriterIsReadWithItsFeatureList() {
+        Schema v1 = SchemaHistory.versions("Sample").get(0);
+        GenericRecord record = new GenericData.Record(v1);
+        record.put("id", "v1-1");
+        record.put("source", "old");
+        record.put("eventTime", 42L);
+        record.put("features", List.of(0.25f, 0.5f));
+        record.put("shape", List.of());
+        byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1), record);
+
+        Sample decoded = serde.deserialize("t", bytes);
+
+        assertThat(decoded.getFeatures()).containsExactly(0.25f, 0.5f);
+        assertThat(decoded.getPacked()).isNull();
+        assertThat(SampleFeatures.of(decoded)).containsExactly(0.25f, 0.5f);
+    }
+
+    @Test
+    void aVersion1ReaderRejectsVersion2DataAsAnUnknownSchema() {
+        // A reader that knows only version 1 does not know the version 2 fingerprint: it fails with
+        // MissingSchemaException, which every Mnemo stage dead-letters with reason "schema".
+        Schema v1 = SchemaHistory.versions("Sample").get(0);
+        SchemaStore.Cache onlyV1 = new SchemaStore.Cache();
+        onlyV1.addSchema(v1);
+        BinaryMessageDecoder<GenericRecord> v1Reader = new BinaryMessageDecoder<>(GenericData.get(), v1, onlyV1);
+        byte[] v2 = serde.serialize("t", Sample.newBuilder().setId("p").setEventTime(Instant.EPOCH)
+                .setFeatures(List.of()).setPacked(SampleFeatures.pack(new float[] {0f, 1f})).build());
+
+        assertThatThrownBy(() -> v1Reader.decode(v2)).isInstanceOf(MissingSchemaException.class);
+
+        // Given the version 2 schema (from a registry, say), a version 1 reader resolves the record
+        // but sees an empty feature list: a dimension rejection, never wrong values.
+        onlyV1.addSchema(SchemaHistory.versions("Sample").get(1));
+        GenericRecord resolved = decodeQuietly(v1Reader, v2);
+        assertThat((List<?>) resolved.get("features")).isEmpty();
+        assertThat(resolved.get("id").toString()).isEqualTo("p");
+    }
+
+    private static GenericRecord decodeQuietly(BinaryMessageDecoder<GenericRecord> decoder, byte[] bytes) {
+        try {
+            return decoder.decode(bytes);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.mnemo.schemas.v1.AdminEvent;
 import dev.mnemo.schemas.v1.DriftAlert;
 import dev.mnemo.schemas.v1.DriftEvent;
 import dev.mnemo.schemas.v1.LabelFeedback;
@@ -31,7 +32,8 @@ class SchemaCompatibilityTest {
 
     static Stream<Class<? extends SpecificRecord>> records() {
         return Stream.of(Sample.class, LabelFeedback.class, Prediction.class, DriftEvent.class,
-                DriftAlert.class, LabelRequest.class, ModelVersion.class, RejectedRecord.class);
+                DriftAlert.class, LabelRequest.class, ModelVersion.class, RejectedRecord.class,
+                AdminEvent.class);
     }
 
     @ParameterizedTest

@@ -3,6 +3,8 @@ package dev.mnemo.learner.drift.bench;
 import dev.mnemo.learner.drift.Adwin;
 import dev.mnemo.learner.drift.RisingAdwin;
 import dev.mnemo.learner.drift.Ddm;
+import dev.mnemo.learner.drift.HddmA;
+import dev.mnemo.learner.drift.HddmW;
 import dev.mnemo.learner.drift.Kswin;
 import dev.mnemo.learner.drift.PageHinkley;
 import dev.mnemo.learner.drift.ScheduledDetector;
@@ -32,10 +34,13 @@ import java.util.function.Predicate;
  * costs.
  *
  * <h2>Method</h2>
- * For every scenario (a {@link RecurringDriftStream} over SEA, Agrawal, STAGGER or the rotating
- * hyperplane with a drift every {@code period} samples) and every seed, a
- * {@link WindowedNaiveBayes} learner runs prequentially (predict, then learn) and its 0/1 errors
- * are recorded once. Every detector is then fed exactly that error array, from a fresh instance.
+ * For every scenario and every seed, the scenario's {@link ErrorSource} produces a prequential 0/1
+ * error stream once: for the built-in scenarios ({@link #scenarios(Config)}: a
+ * {@link RecurringDriftStream} over SEA, Agrawal, STAGGER or the rotating hyperplane with a drift
+ * every {@code period} samples) a {@link WindowedNaiveBayes} learner predicts, then learns; other
+ * scenarios (such as spliced real image streams learnt by an MLP, in test scope) bring their own
+ * learner through {@link #run(Config, List, List, PrintStream)}. Every detector is then fed exactly
+ * that error array, from a fresh instance.
  * For a drift at {@code d} of width {@code w} (0 when abrupt), the tolerance window is
  * {@code [d - w/2, d + w/2 + tolerance)}:
  * <ul>
@@ -81,7 +86,8 @@ public final class DriftBench {
      */
     private static final int[] AGRAWAL_CYCLE = {0, 3, 6, 9, 5, 8};
     /** Detector names of the algorithms that Mnemo and other implementations share. */
-    public static final List<String> SHARED_ALGORITHMS = List.of("ADWIN", "DDM", "Page-Hinkley");
+    public static final List<String> SHARED_ALGORITHMS =
+            List.of("ADWIN", "DDM", "Page-Hinkley", "HDDM-A", "HDDM-W");
 
     private static final String AGRAWAL_FUNCTIONS = "0,3,6,9,5,8,0,... (zero-based)";
 
@@ -142,28 +148,61 @@ public final class DriftBench {
     }
 
     /**
+     * The error stream of one scenario and seed, with its true drift points.
+     *
+     * @param errors one value per sample: 1 where the learner's prediction was wrong
+     * @param drifts the indices where the drifts happen (the centres of gradual drifts)
+     */
+    public record ErrorStream(double[] errors, long[] drifts) {
+    }
+
+    /** Produces a scenario's error stream for one seed. */
+    @FunctionalInterface
+    public interface ErrorSource {
+
+        /**
+         * @param config the benchmark's settings
+         * @param seed the seed
+         * @return the prequential error stream and its drift points
+         */
+        ErrorStream errors(Config config, long seed);
+    }
+
+    /**
      * One benchmark stream.
      *
      * @param name the name in the tables
      * @param width 0 for abrupt drifts, else the width of the gradual drifts
-     * @param source the generator of each concept
-     * @param concept the concept in force after drift {@code k} (and {@code concept(0)} first)
-     * @param about one line for the results file
+     * @param source what produces the error stream for a seed
+     * @param about one line for the results file, naming the learner when it is not the default one
      */
-    public record Scenario(String name, long width, RecurringDriftStream.ConceptSource source,
-            IntUnaryOperator concept, String about) {
+    public record Scenario(String name, long width, ErrorSource source, String about) {
 
         /** @return whether the drifts are abrupt */
         public boolean abrupt() {
             return width == 0;
         }
 
-        RecurringDriftStream stream(Config config, long seed) {
-            int[] concepts = new int[config.drifts() + 1];
-            for (int k = 0; k < concepts.length; k++) {
-                concepts[k] = concept.applyAsInt(k);
-            }
-            return new RecurringDriftStream(source, concepts, config.period(), width, seed);
+        /**
+         * A recurring-drift scenario over generated concepts, learnt by {@link WindowedNaiveBayes}.
+         *
+         * @param name the name in the tables
+         * @param width 0 for abrupt drifts, else the width of the gradual drifts
+         * @param source the generator of each concept
+         * @param concept the concept in force after drift {@code k} (and {@code concept(0)} first)
+         * @param about one line for the results file
+         * @return the scenario
+         */
+        public static Scenario recurring(String name, long width, RecurringDriftStream.ConceptSource source,
+                IntUnaryOperator concept, String about) {
+            return new Scenario(name, width, (config, seed) -> {
+                int[] concepts = new int[config.drifts() + 1];
+                for (int k = 0; k < concepts.length; k++) {
+                    concepts[k] = concept.applyAsInt(k);
+                }
+                RecurringDriftStream stream = new RecurringDriftStream(source, concepts, config.period(), width, seed);
+                return new ErrorStream(errors(stream, config.learnerWindow()), stream.driftPoints());
+            }, about);
         }
     }
 
@@ -174,18 +213,18 @@ public final class DriftBench {
      */
     public static List<Scenario> scenarios(Config config) {
         return List.of(
-                new Scenario("SEA", 0, (s, c) -> new Sea(s, c, c, 0, 0, Sea.DEFAULT_NOISE), k -> k % 4,
+                Scenario.recurring("SEA", 0, (s, c) -> new Sea(s, c, c, 0, 0, Sea.DEFAULT_NOISE), k -> k % 4,
                         "SEA, concepts 0,1,2,3,0,... (thresholds 8, 9, 7, 9.5), 10% class noise"),
-                new Scenario("Agrawal", 0, (s, c) -> Agrawal.abrupt(s, c, c, 0), k -> AGRAWAL_CYCLE[k % AGRAWAL_CYCLE.length],
+                Scenario.recurring("Agrawal", 0, (s, c) -> Agrawal.abrupt(s, c, c, 0), k -> AGRAWAL_CYCLE[k % AGRAWAL_CYCLE.length],
                         "Agrawal, functions " + AGRAWAL_FUNCTIONS + ", no noise"),
-                new Scenario("STAGGER", 0, (s, c) -> Stagger.abrupt(s, c, c, 0), k -> k % 3,
+                Scenario.recurring("STAGGER", 0, (s, c) -> Stagger.abrupt(s, c, c, 0), k -> k % 3,
                         "STAGGER, concepts 0,1,2,0,..., no noise"),
-                new Scenario("Hyperplane", 0,
+                Scenario.recurring("Hyperplane", 0,
                         (s, c) -> new RotatingHyperplane(s, 10, 0, 0, 0.0, RotatingHyperplane.DEFAULT_REVERSAL,
                                 RotatingHyperplane.DEFAULT_NOISE),
                         k -> k,
                         "rotating hyperplane, 10 features, new random weights at each drift, 5% noise"),
-                new Scenario("Agrawal-gradual", config.gradualWidth(), (s, c) -> Agrawal.abrupt(s, c, c, 0),
+                Scenario.recurring("Agrawal-gradual", config.gradualWidth(), (s, c) -> Agrawal.abrupt(s, c, c, 0),
                         k -> AGRAWAL_CYCLE[k % AGRAWAL_CYCLE.length],
                         "Agrawal as above, gradual drifts of width " + config.gradualWidth()));
     }
@@ -208,6 +247,8 @@ public final class DriftBench {
                 Contender.mnemo("DDM", Ddm::create),
                 Contender.mnemo("Page-Hinkley", PageHinkley::create),
                 Contender.mnemo("KSWIN", Kswin::create),
+                Contender.mnemo("HDDM-A", HddmA::create),
+                Contender.mnemo("HDDM-W", HddmW::create),
                 Contender.of("every 1000", Contender.BASELINE, () -> ScheduledDetector.every(1000)));
     }
 
@@ -238,7 +279,7 @@ public final class DriftBench {
     }
 
     /**
-     * Runs every contender on every scenario and seed.
+     * Runs every contender on every scenario of {@link #scenarios(Config)} and every seed.
      *
      * @param config the settings
      * @param contenders the detectors
@@ -246,7 +287,22 @@ public final class DriftBench {
      * @return the aggregated results
      */
     public static Report run(Config config, List<Contender> contenders, PrintStream progress) {
-        List<Scenario> scenarios = scenarios(config);
+        return run(config, scenarios(config), contenders, progress);
+    }
+
+    /**
+     * Runs every contender on every given scenario and seed. The error streams of a scenario are
+     * computed first; every detector then runs twice over the first one to warm up, and once, timed,
+     * over each.
+     *
+     * @param config the settings
+     * @param scenarios the scenarios
+     * @param contenders the detectors
+     * @param progress where to print one line per stream
+     * @return the aggregated results
+     */
+    public static Report run(Config config, List<Scenario> scenarios, List<Contender> contenders,
+            PrintStream progress) {
         List<Row> rows = new ArrayList<>();
         int done = 0;
         int total = scenarios.size() * config.seeds().length;
@@ -255,35 +311,33 @@ public final class DriftBench {
             for (int c = 0; c < tallies.length; c++) {
                 tallies[c] = new Tally();
             }
-            warmUp(config, contenders, scenario);
+            List<ErrorStream> streams = new ArrayList<>();
             for (long seed : config.seeds()) {
-                RecurringDriftStream stream = scenario.stream(config, seed);
-                long[] drifts = stream.driftPoints();
-                double[] errors = errors(stream, config.learnerWindow());
+                ErrorStream stream = scenario.source().errors(config, seed);
+                streams.add(stream);
+                done++;
+                progress.printf(Locale.ROOT, "[%d/%d] %-16s seed %d: %d samples, error rate %.3f%n",
+                        done, total, scenario.name(), seed, stream.errors().length, mean(stream.errors()));
+            }
+            for (Contender c : contenders) {
+                detect(c.factory().get(), streams.get(0).errors());
+                detect(c.factory().get(), streams.get(0).errors());
+            }
+            for (ErrorStream stream : streams) {
+                double[] errors = stream.errors();
                 for (int c = 0; c < tallies.length; c++) {
                     DoublePredicate detector = contenders.get(c).factory().get();
                     long t0 = System.nanoTime();
                     long[] detections = detect(detector, errors);
                     tallies[c].time(System.nanoTime() - t0, errors.length);
-                    tallies[c].score(detections, drifts, scenario.width(), config.tolerance(), errors.length);
+                    tallies[c].score(detections, stream.drifts(), scenario.width(), config.tolerance(), errors.length);
                 }
-                done++;
-                progress.printf(Locale.ROOT, "[%d/%d] %-16s seed %d: %d samples, error rate %.3f%n",
-                        done, total, scenario.name(), seed, errors.length, mean(errors));
             }
             for (int c = 0; c < tallies.length; c++) {
                 rows.add(tallies[c].row(scenario, contenders.get(c)));
             }
         }
         return new Report(config, scenarios, rows);
-    }
-
-    private static void warmUp(Config config, List<Contender> contenders, Scenario scenario) {
-        double[] errors = errors(scenario.stream(config, -1L), config.learnerWindow());
-        for (Contender c : contenders) {
-            detect(c.factory().get(), errors);
-            detect(c.factory().get(), errors);
-        }
     }
 
     private static long[] detect(DoublePredicate detector, double[] errors) {
@@ -483,8 +537,9 @@ public final class DriftBench {
             StringBuilder b = new StringBuilder();
             b.append("Command: `").append(command).append("`\n\n");
             b.append(String.format(Locale.ROOT, "Setup: %d drifts per stream, one every %,d samples; seeds %s; "
-                    + "tolerance %,d samples after each drift (after the end of a gradual one); base learner: "
-                    + "naive Bayes over the last %d samples, 10 equal-width bins per feature, prequential.%n%n",
+                    + "tolerance %,d samples after each drift (after the end of a gradual one); base learner "
+                    + "(unless a stream says otherwise): naive Bayes over the last %d samples, 10 equal-width bins "
+                    + "per feature, prequential.%n%n",
                     config.drifts(), config.period(), Arrays.toString(config.seeds()), config.tolerance(),
                     config.learnerWindow()));
             b.append("Streams:\n");
@@ -507,7 +562,15 @@ public final class DriftBench {
                         + "missed drifts, a mean delay at or below, and no more false alarms than ")
                         .append(other).append("'s best.\n\n");
                 b.append("Against all of ").append(other).append("'s detectors:\n\n");
-                comparisonTable(b, other, compare(other, 0.0));
+                List<Comparison> all = compare(other, 0.0);
+                comparisonTable(b, other, all);
+                long abrupt = all.stream().filter(Comparison::abrupt).count();
+                long matched = all.stream().filter(c -> c.abrupt() && c.matching() != null).count();
+                b.append(String.format(Locale.ROOT, "%nOn %d of %d abrupt streams a Mnemo detector misses no more "
+                        + "drifts than %s's best, with a mean delay at or below it and no more false alarms"
+                        + "%s.%n", matched, abrupt, other, matched == abrupt ? "" : " (not on: " + String.join(", ",
+                                all.stream().filter(c -> c.abrupt() && c.matching() == null).map(Comparison::scenario)
+                                        .toList()) + ")"));
                 b.append("\nAgainst ").append(other).append("'s detectors of the algorithms Mnemo implements (")
                         .append(String.join(", ", SHARED_ALGORITHMS)).append("):\n\n");
                 comparisonTable(b, other, compare(other, 0.0, r -> SHARED_ALGORITHMS.contains(r.detector())));
@@ -604,7 +667,19 @@ public final class DriftBench {
          * @param other a source to compare with, or null
          */
         public void write(Report report, String command, String other) {
-            String md = report.markdown(command, other);
+            write(report, command, other, "");
+        }
+
+        /**
+         * Prints the Markdown with more sections after it and writes the files asked for.
+         *
+         * @param report the results
+         * @param command the command line, for the header
+         * @param other a source to compare with, or null
+         * @param more Markdown appended after the detector tables
+         */
+        public void write(Report report, String command, String other, String more) {
+            String md = report.markdown(command, other) + more;
             System.out.println(md);
             try {
                 if (out != null) {

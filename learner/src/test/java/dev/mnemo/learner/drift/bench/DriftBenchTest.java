@@ -117,6 +117,28 @@ class DriftBenchTest {
         }
     }
 
+    @Test
+    void hddmDetectsExactlyWhereTheMoaReferenceDoesOnEveryStream() {
+        assumeTrue(moa, "the MOA reference is not on the class path");
+        for (DriftBench.Scenario s : report.scenarios()) {
+            for (String name : List.of("HDDM-A", "HDDM-W")) {
+                assertSameScores(report.row(s.name(), name, Contender.MNEMO),
+                        report.row(s.name(), name, MoaReference.SOURCE));
+            }
+        }
+    }
+
+    @Test
+    void onEveryAbruptStreamAMnemoDetectorMatchesTheBestOfAllMoaReferenceDetectors() {
+        assumeTrue(moa, "the MOA reference is not on the class path");
+        for (Comparison c : report.compare(MoaReference.SOURCE, 0.0)) {
+            if (c.abrupt()) {
+                assertThat(c.matching()).as(c.toString()).isNotNull();
+                assertThat(Row.BEST_FIRST.compare(c.mnemoBest(), c.otherBest())).as(c.toString()).isLessThanOrEqualTo(0);
+            }
+        }
+    }
+
     private static void assertSameScores(Row mnemo, Row reference) {
         assertThat(mnemo.missed()).as(mnemo.toString()).isEqualTo(reference.missed());
         assertThat(mnemo.maxDelay()).as(mnemo.toString()).isEqualTo(reference.maxDelay());

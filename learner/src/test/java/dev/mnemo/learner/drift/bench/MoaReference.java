@@ -1,5 +1,6 @@
 package dev.mnemo.learner.drift.bench;
 
+import dev.mnemo.learner.ood.OodBench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoublePredicate;
@@ -7,13 +8,18 @@ import java.util.function.Supplier;
 import moa.classifiers.core.driftdetection.ADWINChangeDetector;
 import moa.classifiers.core.driftdetection.AbstractChangeDetector;
 import moa.classifiers.core.driftdetection.DDM;
+import moa.classifiers.core.driftdetection.HDDM_A_Test;
 import moa.classifiers.core.driftdetection.HDDM_W_Test;
 import moa.classifiers.core.driftdetection.PageHinkleyDM;
 
 /**
  * The drift benchmark with the MOA reference beside Mnemo's detectors: MOA's ADWIN, DDM,
- * Page-Hinkley and HDDM-W, with their default options, run on exactly the same error arrays, in the
+ * Page-Hinkley, HDDM-A and HDDM-W, with their default options, run on exactly the same error arrays, in the
  * same run, and scored by the same code ({@link DriftBench}).
+ *
+ * <p>With MNIST and Fashion-MNIST available it adds the spliced image streams of
+ * {@link ImageStreams} to the synthetic ones, and appends the OOD and MC-dropout tables of
+ * {@code OodBench} (both directions).
  *
  * <p>Test scope only: the MOA reference is GPL-3.0 and never part of what ships. It runs with all
  * of its own dependencies excluded.
@@ -35,7 +41,7 @@ import moa.classifiers.core.driftdetection.PageHinkleyDM;
  *   <li>I. Frias-Blanco, J. del Campo-Avila, G. Ramos-Jimenez, R. Morales-Bueno, A. Ortiz-Diaz and
  *       Y. Caballero-Mota, "Online and non-parametric drift detection methods based on Hoeffding's
  *       bounds", IEEE Transactions on Knowledge and Data Engineering 27(3), 810-823, 2015
- *       (HDDM-W).</li>
+ *       (HDDM-A, HDDM-W).</li>
  * </ul>
  */
 public final class MoaReference {
@@ -57,12 +63,13 @@ public final class MoaReference {
         }
     }
 
-    /** @return the MOA reference's ADWIN, DDM, Page-Hinkley and HDDM-W with default options */
+    /** @return the MOA reference's ADWIN, DDM, Page-Hinkley, HDDM-A and HDDM-W with default options */
     public static List<Contender> contenders() {
         return List.of(
                 contender("ADWIN", ADWINChangeDetector::new),
                 contender("DDM", DDM::new),
                 contender("Page-Hinkley", PageHinkleyDM::new),
+                contender("HDDM-A", HDDM_A_Test::new),
                 contender("HDDM-W", HDDM_W_Test::new));
     }
 
@@ -89,14 +96,29 @@ public final class MoaReference {
      * Runs the side-by-side benchmark.
      *
      * @param args as {@link DriftBench#main(String[])}: {@code --quick}, {@code --out FILE},
-     *     {@code --json FILE}
+     *     {@code --json FILE}; and {@code --synthetic-only} to leave out the image streams and the
+     *     OOD and MC-dropout tables (which need MNIST and Fashion-MNIST)
      */
     public static void main(String[] args) {
-        DriftBench.Options o = DriftBench.Options.parse(args);
-        DriftBench.Report report = DriftBench.run(o.config(), all(), System.err);
+        boolean quick = java.util.Arrays.asList(args).contains("--quick");
+        boolean images = !java.util.Arrays.asList(args).contains("--synthetic-only");
+        String[] rest = java.util.Arrays.stream(args).filter(x -> !x.equals("--synthetic-only")).toArray(String[]::new);
+        DriftBench.Options o = DriftBench.Options.parse(rest);
+        List<DriftBench.Scenario> scenarios = new ArrayList<>(DriftBench.scenarios(o.config()));
+        java.util.Optional<ImageStreams.Data> data = images ? ImageStreams.load() : java.util.Optional.empty();
+        data.ifPresent(d -> scenarios.addAll(ImageStreams.scenarios(d, quick, o.config().gradualWidth())));
+        DriftBench.Report report = DriftBench.run(o.config(), scenarios, all(), System.err);
+        String more = "";
+        if (data.isPresent()) {
+            System.err.println("OOD and MC-dropout evaluation ...");
+            List<OodBench.Direction> directions = List.of(
+                    OodBench.run(data.get().mnist(), data.get().fashion(), "MNIST", "Fashion-MNIST", quick),
+                    OodBench.run(data.get().fashion(), data.get().mnist(), "Fashion-MNIST", "MNIST", quick));
+            more = OodBench.markdown(directions, quick);
+        }
         o.write(report, "mvn -B -pl learner test-compile dependency:build-classpath "
                 + "-Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test && "
                 + "java -cp learner/target/test-classes:learner/target/classes:$(cat learner/target/test-classpath.txt) "
-                + "dev.mnemo.learner.drift.bench.MoaReference " + String.join(" ", args), SOURCE);
+                + "dev.mnemo.learner.drift.bench.MoaReference " + String.join(" ", args), SOURCE, more);
     }
 }

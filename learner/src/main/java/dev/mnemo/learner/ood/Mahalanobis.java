@@ -1,0 +1,384 @@
+package dev.mnemo.learner.ood;
+
+import dev.mnemo.learner.model.Activations;
+import dev.mnemo.learner.model.Classifier;
+import java.util.Arrays;
+
+/**
+ * The Mahalanobis score on penultimate features: the squared Mahalanobis distance from a sample's
+ * features to the nearest class mean, under one covariance shared by all classes, both fitted on
+ * in-distribution data. Far from every class = novel.
+ *
+ * <h2>Method</h2>
+ * Fitting takes the penultimate features {@code f_i} and labels {@code y_i} of a reference set: the
+ * class means {@code mu_c}, and the shared covariance
+ * {@code S = 1/N sum_i (f_i - mu_{y_i})(f_i - mu_{y_i})^T}, to which {@code shrinkage * trace(S)/d}
+ * is added on the diagonal (ReLU features have dead units, which make {@code S} singular). With the
+ * Cholesky factor {@code S = L L^T}, the features and means are whitened by {@code L^-1}, and the
+ * score is {@code min_c |L^-1 (f - mu_c)|^2}: about {@code d^2/2 + C d} operations per sample.
+ * Classes absent from the reference set are left out of the minimum.
+ *
+ * <h2>Refreshing</h2>
+ * The features move as the model learns, so the fit belongs to one model version
+ * ({@link #modelVersion()}). An instance is immutable; refresh it by fitting again on recent
+ * in-distribution data (a replay buffer is a good source), for example when
+ * {@link #isStale(Classifier, long)} says so.
+ *
+ * <pre>{@code
+ * Mahalanobis maha = Mahalanobis.fit(model, referenceInputs, referenceLabels);
+ * double[] scores = maha.score(model, window);
+ * if (maha.isStale(model, 500)) {
+ *     maha = Mahalanobis.fit(model, replayInputs, replayLabels);
+ * }
+ * }</pre>
+ *
+ * <h2>References</h2>
+ * K. Lee, K. Lee, H. Lee and J. Shin, "A Simple Unified Framework for Detecting Out-of-Distribution
+ * Samples and Adversarial Attacks", NeurIPS 2018.
+ */
+public final class Mahalanobis implements OodScorer {
+
+    /** Default diagonal regularisation, as a fraction of the mean variance. */
+    public static final double DEFAULT_SHRINKAGE = 1e-3;
+
+    /** Layer argument of {@link #fit(Classifier, int, float[][], int[])}: all hidden layers, concatenated. */
+    public static final int ALL_HIDDEN_LAYERS = -1;
+    /** Layer value of a scorer fitted on given features rather than on a model's layer. */
+    public static final int PENULTIMATE = -2;
+
+    private final int layer;
+    private final int dimension;
+    private final double[][] whitening;
+    private final double[][] whitenedMeans;
+    private final long modelVersion;
+
+    private Mahalanobis(int layer, int dimension, double[][] whitening, double[][] whitenedMeans, long modelVersion) {
+        this.layer = layer;
+        this.dimension = dimension;
+        this.whitening = whitening;
+        this.whitenedMeans = whitenedMeans;
+        this.modelVersion = modelVersion;
+    }
+
+    /**
+     * Fits on a reference set through the model's penultimate features, with the default shrinkage.
+     *
+     * @param model the classifier whose features are used
+     * @param inputs in-distribution inputs, at least one per class to be represented
+     * @param labels their classes, in {@code [0, model.spec().classes())}
+     * @return the fitted scorer, tagged with {@code model.version()}
+     * @throws IllegalArgumentException if the arrays are empty, of different lengths, or invalid
+     */
+    public static Mahalanobis fit(Classifier model, float[][] inputs, int[] labels) {
+        return fit(model.activations(inputs).penultimate(), labels, model.spec().classes(), DEFAULT_SHRINKAGE,
+                model.version());
+    }
+
+    /**
+     * Fits on the features of one hidden layer, or of all of them concatenated (the feature
+     * ensemble of Lee et al., with equal weights). Earlier layers keep more of what the input looks
+     * like, which the last layer, trained to separate classes, partly discards: on MNIST against
+     * Fashion-MNIST the first hidden layer of the default MLP separates better than the last.
+     *
+     * <p>A scorer from this method scores through {@link #score(Classifier, float[][])};
+     * {@link #score(Activations)} carries only the penultimate features and is refused unless
+     * {@code layer} is the last hidden layer.
+     *
+     * @param model the classifier, with at least one hidden layer
+     * @param layer a hidden layer index in {@code [0, hidden layers)}, or {@link #ALL_HIDDEN_LAYERS}
+     * @param inputs in-distribution inputs
+     * @param labels their classes
+     * @return the fitted scorer
+     * @throws IllegalArgumentException if {@code layer} is out of range, or as for
+     *     {@link #fit(Classifier, float[][], int[])}
+     */
+    public static Mahalanobis fit(Classifier model, int layer, float[][] inputs, int[] labels) {
+        int layers = model.spec().hidden().size();
+        if (layers == 0 || !(layer == ALL_HIDDEN_LAYERS || (layer >= 0 && layer < layers))) {
+            throw new IllegalArgumentException("layer must be in [0, " + layers + ") or ALL_HIDDEN_LAYERS (-1), got "
+                    + layer);
+        }
+        Mahalanobis m = fit(layerFeatures(model, layer, inputs), labels, model.spec().classes(), DEFAULT_SHRINKAGE,
+                model.version());
+        int stored = layer == layers - 1 ? PENULTIMATE : layer;
+        return new Mahalanobis(stored, m.dimension, m.whitening, m.whitenedMeans, m.modelVersion);
+    }
+
+    private static float[][] layerFeatures(Classifier model, int layer, float[][] inputs) {
+        float[][][] all = model.hiddenActivations(inputs);
+        if (layer != ALL_HIDDEN_LAYERS) {
+            return all[layer];
+        }
+        int width = 0;
+        for (float[][] l : all) {
+            width += l[0].length;
+        }
+        float[][] out = new float[inputs.length][width];
+        for (int i = 0; i < inputs.length; i++) {
+            int at = 0;
+            for (float[][] l : all) {
+                System.arraycopy(l[i], 0, out[i], at, l[i].length);
+                at += l[i].length;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Fits on given features.
+     *
+     * @param features {@code [samples][d]}, finite, at least 2 samples
+     * @param labels class of each sample, in {@code [0, classes)}
+     * @param classes number of classes
+     * @param shrinkage diagonal regularisation as a fraction of the mean variance, in (0, 1]
+     * @param modelVersion the version of the model the features come from (for
+     *     {@link #isStale}); any value when there is none
+     * @return the fitted scorer
+     * @throws IllegalArgumentException on empty, ragged or mismatched arrays, a label out of range, or
+     *     a shrinkage outside (0, 1]
+     */
+    public static Mahalanobis fit(float[][] features, int[] labels, int classes, double shrinkage, long modelVersion) {
+        if (features == null || labels == null || features.length < 2 || features.length != labels.length) {
+            throw new IllegalArgumentException("need at least 2 feature rows and one label per row, got "
+                    + (features == null ? "null" : features.length) + " rows and "
+                    + (labels == null ? "null" : labels.length) + " labels");
+        }
+        if (classes < 1) {
+            throw new IllegalArgumentException("classes must be >= 1, got " + classes);
+        }
+        if (!(shrinkage > 0.0 && shrinkage <= 1.0)) {
+            throw new IllegalArgumentException("shrinkage must be in (0, 1], got " + shrinkage);
+        }
+        int d = features[0].length;
+        int n = features.length;
+        double[][] means = new double[classes][d];
+        int[] counts = new int[classes];
+        for (int i = 0; i < n; i++) {
+            if (features[i] == null || features[i].length != d) {
+                throw new IllegalArgumentException("features[" + i + "] must have " + d + " values like row 0");
+            }
+            int y = labels[i];
+            if (y < 0 || y >= classes) {
+                throw new IllegalArgumentException("labels[" + i + "] = " + y + " is outside [0, " + classes + ")");
+            }
+            counts[y]++;
+            for (int j = 0; j < d; j++) {
+                means[y][j] += features[i][j];
+            }
+        }
+        for (int c = 0; c < classes; c++) {
+            for (int j = 0; j < d && counts[c] > 0; j++) {
+                means[c][j] /= counts[c];
+            }
+        }
+        double[][] cov = new double[d][d];
+        double[] centred = new double[d];
+        for (int i = 0; i < n; i++) {
+            double[] mu = means[labels[i]];
+            for (int j = 0; j < d; j++) {
+                centred[j] = features[i][j] - mu[j];
+                if (!Double.isFinite(centred[j])) {
+                    throw new IllegalArgumentException("features[" + i + "][" + j + "] is not finite");
+                }
+            }
+            for (int a = 0; a < d; a++) {
+                double ca = centred[a];
+                if (ca == 0.0) {
+                    continue;
+                }
+                double[] row = cov[a];
+                for (int b = 0; b <= a; b++) {
+                    row[b] += ca * centred[b];
+                }
+            }
+        }
+        double trace = 0.0;
+        for (int a = 0; a < d; a++) {
+            for (int b = 0; b <= a; b++) {
+                cov[a][b] /= n;
+                cov[b][a] = cov[a][b];
+            }
+            trace += cov[a][a];
+        }
+        double ridge = shrinkage * Math.max(trace / d, 1e-12);
+        for (int a = 0; a < d; a++) {
+            cov[a][a] += ridge;
+        }
+        double[][] inverseFactor = invertLower(cholesky(cov));
+        int present = 0;
+        for (int count : counts) {
+            present += count > 0 ? 1 : 0;
+        }
+        double[][] whitenedMeans = new double[present][];
+        int k = 0;
+        for (int c = 0; c < classes; c++) {
+            if (counts[c] > 0) {
+                whitenedMeans[k++] = multiplyLower(inverseFactor, means[c]);
+            }
+        }
+        return new Mahalanobis(PENULTIMATE, d, inverseFactor, whitenedMeans, modelVersion);
+    }
+
+    @Override
+    public String name() {
+        return switch (layer) {
+            case PENULTIMATE -> "Mahalanobis";
+            case ALL_HIDDEN_LAYERS -> "Mahalanobis (all hidden layers)";
+            default -> "Mahalanobis (hidden layer " + layer + ")";
+        };
+    }
+
+    /**
+     * @throws IllegalArgumentException if this scorer was fitted on another layer than the last
+     *     hidden one (use {@link #score(Classifier, float[][])}), or on another feature width
+     */
+    @Override
+    public double[] score(Activations activations) {
+        if (layer != PENULTIMATE) {
+            throw new IllegalArgumentException(name() + " needs its own layer's features: call score(model, inputs)");
+        }
+        return score(activations.penultimate());
+    }
+
+    @Override
+    public double[] score(Classifier model, float[][] inputs) {
+        return layer == PENULTIMATE ? score(model.activations(inputs).penultimate())
+                : score(layerFeatures(model, layer, inputs));
+    }
+
+    /** @return the hidden layer the features come from, {@link #ALL_HIDDEN_LAYERS}, or {@link #PENULTIMATE} */
+    public int layer() {
+        return layer;
+    }
+
+    /**
+     * Scores feature rows directly.
+     *
+     * @param features {@code [samples][d]} with the fitted width {@code d}
+     * @return the squared distance to the nearest class mean, per sample
+     * @throws IllegalArgumentException if a row does not have the fitted width
+     */
+    public double[] score(float[][] features) {
+        double[] out = new double[features.length];
+        double[] x = new double[dimension];
+        for (int i = 0; i < features.length; i++) {
+            if (features[i].length != dimension) {
+                throw new IllegalArgumentException("features[" + i + "] has " + features[i].length
+                        + " values; this scorer was fitted on " + dimension);
+            }
+            for (int j = 0; j < dimension; j++) {
+                x[j] = features[i][j];
+            }
+            double[] g = multiplyLower(whitening, x);
+            double best = Double.POSITIVE_INFINITY;
+            for (double[] mu : whitenedMeans) {
+                double s = 0.0;
+                for (int j = 0; j < dimension; j++) {
+                    double diff = g[j] - mu[j];
+                    s += diff * diff;
+                }
+                best = Math.min(best, s);
+            }
+            out[i] = best;
+        }
+        return out;
+    }
+
+    /** @return the width of the features this scorer was fitted on */
+    public int dimension() {
+        return dimension;
+    }
+
+    /** @return the number of classes present in the reference set */
+    public int classCount() {
+        return whitenedMeans.length;
+    }
+
+    /** @return the model version the features were taken from at fitting time */
+    public long modelVersion() {
+        return modelVersion;
+    }
+
+    /**
+     * @param model the model now in use
+     * @param maxSteps training steps the fit may lag behind, at least 0
+     * @return whether {@code model} has taken more than {@code maxSteps} training steps since the fit
+     */
+    public boolean isStale(Classifier model, long maxSteps) {
+        if (maxSteps < 0) {
+            throw new IllegalArgumentException("maxSteps must be >= 0, got " + maxSteps);
+        }
+        return model.version() - modelVersion > maxSteps;
+    }
+
+    /** Lower Cholesky factor of a symmetric positive-definite matrix. */
+    static double[][] cholesky(double[][] a) {
+        int d = a.length;
+        double[][] l = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j <= i; j++) {
+                double s = a[i][j];
+                for (int k = 0; k < j; k++) {
+                    s -= l[i][k] * l[j][k];
+                }
+                if (i == j) {
+                    if (!(s > 0.0)) {
+                        throw new IllegalArgumentException("covariance is not positive definite at row " + i);
+                    }
+                    l[i][i] = Math.sqrt(s);
+                } else {
+                    l[i][j] = s / l[j][j];
+                }
+            }
+        }
+        return l;
+    }
+
+    /** Inverse of a lower-triangular matrix, by forward substitution per column. */
+    static double[][] invertLower(double[][] l) {
+        int d = l.length;
+        double[][] inv = new double[d][d];
+        for (int col = 0; col < d; col++) {
+            inv[col][col] = 1.0 / l[col][col];
+            for (int i = col + 1; i < d; i++) {
+                double s = 0.0;
+                for (int k = col; k < i; k++) {
+                    s -= l[i][k] * inv[k][col];
+                }
+                inv[i][col] = s / l[i][i];
+            }
+        }
+        return inv;
+    }
+
+    private static double[] multiplyLower(double[][] lower, double[] x) {
+        int d = x.length;
+        double[] y = new double[d];
+        for (int i = 0; i < d; i++) {
+            double[] row = lower[i];
+            double s = 0.0;
+            for (int k = 0; k <= i; k++) {
+                s += row[k] * x[k];
+            }
+            y[i] = s;
+        }
+        return y;
+    }
+
+    @Override
+    public String toString() {
+        return "Mahalanobis[layer=" + layer + ", d=" + dimension + ", classes=" + whitenedMeans.length + ", modelVersion=" + modelVersion
+                + "]";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Mahalanobis m && m.layer == layer && m.modelVersion == modelVersion && Arrays.deepEquals(m.whitening, whitening)
+                && Arrays.deepEquals(m.whitenedMeans, whitenedMeans);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.deepHashCode(whitenedMeans);
+    }
+}

@@ -1,0 +1,200 @@
+package dev.mnemo.learner.service;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import dev.mnemo.ingest.dataset.Datasets;
+import dev.mnemo.ingest.dataset.LabelledData;
+import dev.mnemo.schemas.serde.MnemoSerdes;
+import dev.mnemo.schemas.v1.DriftAlert;
+import dev.mnemo.schemas.v1.Sample;
+import dev.mnemo.schemas.v1.Verdict;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The dashboard in a real browser: headless Chromium (Debian's {@code chromium} and
+ * {@code chromium-driver}) driven by Selenium. While a stream of digits runs, the page's accuracy
+ * chart grows; then the stream drifts (labels shifted by one, a concept change) and an alert for
+ * it arrives on the alerts topic, as the drift checks publish it; the alert appears in the open
+ * list, is acknowledged through the page's button with the admin's credentials, and moves to the
+ * acknowledged list.
+ *
+ * <p>The alert is written by this test, not raised by a detector inside the learner: what is
+ * under test is the path topic -> {@link AlertFeed} -> {@link AlertBook} -> event stream -> page
+ * -> admin API. Runs only with {@code MNEMO_BROWSER_TEST=1} ({@code scripts/browser-test}), since
+ * CI has no browser.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@EnabledIfEnvironmentVariable(named = "MNEMO_BROWSER_TEST", matches = "1")
+class DashboardBrowserIT {
+
+    @TestHTTPResource("/")
+    URL dashboard;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Inject
+    LearnerService service;
+
+    @Inject
+    AlertBook alerts;
+
+    @Test
+    void accuracyChartUpdatesAndADriftAlertIsAcknowledgedThroughThePage() throws Exception {
+        awaitReady();
+        AtomicBoolean drifted = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger sent = new AtomicInteger();
+        Thread stream = new Thread(() -> runStream(drifted, stop, sent), "demo-stream");
+        stream.start();
+        ChromeDriver browser = browser();
+        try {
+            browser.get(dashboard.toString());
+            JavascriptExecutor js = browser;
+            // The accuracy chart: points arrive once a second; the overall accuracy becomes a number.
+            await("accuracy points", Duration.ofSeconds(60), () -> points(js) >= 3 && lastAccuracy(js) != null);
+            long before = points(js);
+            await("the chart to grow", Duration.ofSeconds(30), () -> points(js) >= before + 3);
+            assertThat(lastAccuracy(js)).isBetween(0.0, 1.0);
+            assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("RUNNING");
+
+            // Drift: the labels shift by one from now on; the drift checks publish an alert.
+            long driftAt = service.status().orElseThrow().received();
+            drifted.set(true);
+            String alertId = "drift-" + UUID.randomUUID();
+            publishAlert(alertId, driftAt, driftAt + 500);
+            By openCard = By.cssSelector("#alerts-open .alert[data-alert-id='" + alertId + "']");
+            await("the alert in the open list", Duration.ofSeconds(30), () -> !browser.findElements(openCard).isEmpty());
+            WebElement card = browser.findElement(openCard);
+            assertThat(card.getText()).contains("CONCEPT_CHANGE").contains("error: 0.100 → 0.600");
+            assertThat(card.findElements(By.tagName("canvas"))).as("evidence and window charts").hasSize(2);
+
+            browser.findElement(By.id("user")).sendKeys("admin");
+            browser.findElement(By.id("password")).sendKeys("mnemo-admin");
+            card.findElement(By.cssSelector("button.ack")).click();
+            By ackedCard = By.cssSelector("#alerts-acked .alert[data-alert-id='" + alertId + "']");
+            await("the alert in the acknowledged list", Duration.ofSeconds(30),
+                    () -> !browser.findElements(ackedCard).isEmpty() && browser.findElements(openCard).isEmpty());
+            assertThat(browser.findElement(ackedCard).getText()).contains("acknowledged by admin");
+            assertThat(alerts.get(alertId).orElseThrow().acknowledgedBy()).isEqualTo("admin");
+            assertThat(sent.get()).isGreaterThan(0);
+        } finally {
+            browser.quit();
+            stop.set(true);
+            stream.join(10_000);
+        }
+    }
+
+    private static ChromeDriver browser() {
+        String driver = System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
+        String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
+        assertThat(Path.of(driver)).as("chromium-driver (apt-get install chromium-driver)").exists();
+        assertThat(Files.isExecutable(Path.of(chromium))).as("chromium at %s", chromium).isTrue();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1400,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of(driver).toFile())
+                .usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    private static long points(JavascriptExecutor js) {
+        Object n = js.executeScript("return window.mnemoDashboard ? window.mnemoDashboard.charts.accuracy.data[0].length : 0;");
+        return ((Number) n).longValue();
+    }
+
+    private static Double lastAccuracy(JavascriptExecutor js) {
+        Object v = js.executeScript("const d = window.mnemoDashboard.charts.accuracy.data[1]; return d[d.length - 1];");
+        return v == null ? null : ((Number) v).doubleValue();
+    }
+
+    /** Labelled digits, about 250 a second, labels shifted by one once {@code drifted} is set. */
+    private void runStream(AtomicBoolean drifted, AtomicBoolean stop, AtomicInteger sent) {
+        LabelledData digits = Datasets.digits();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; !stop.get(); i++) {
+                int row = i % digits.labels().length;
+                List<Float> features = new ArrayList<>();
+                for (float f : digits.features()[row]) {
+                    features.add(f);
+                }
+                int label = drifted.get() ? (digits.labels()[row] + 1) % 10 : digits.labels()[row];
+                Sample s = Sample.newBuilder().setId("browser-" + i).setEventTime(Instant.now()).setFeatures(features)
+                        .setLabel(label).build();
+                producer.send(new ProducerRecord<>(service.topics().samplesLabelled(), s.getId(), MnemoSerdes.sample().encode(s)));
+                sent.incrementAndGet();
+                if (i % 50 == 49) {
+                    Thread.sleep(200);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void publishAlert(String alertId, long windowStart, long windowEnd) throws Exception {
+        DriftAlert alert = DriftAlert.newBuilder().setAlertId(alertId).setEventId("event-" + alertId)
+                .setDetectorId("adwin-error").setEventTime(Instant.now()).setVerdict(Verdict.CONCEPT_CHANGE)
+                .setWindowStart(windowStart).setWindowEnd(windowEnd)
+                .setEvidence(Map.of("error.before", 0.1, "error.after", 0.6, "pValue", 0.001))
+                .setAction("task-boundary").setModelVersion(service.status().orElseThrow().modelVersion()).build();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(service.topics().alerts(), alertId, MnemoSerdes.driftAlert().encode(alert))).get();
+        }
+    }
+
+    private static void await(String what, Duration timeout, Supplier<Boolean> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.get()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+    }
+
+    private static void awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && given().when().get("/q/health/ready").statusCode() != 200) {
+            Thread.sleep(200);
+        }
+        given().when().get("/q/health/ready").then().statusCode(200);
+    }
+}
