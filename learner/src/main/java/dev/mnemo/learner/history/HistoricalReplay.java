@@ -292,7 +292,7 @@ public final class HistoricalReplay {
         }
         return new ReplayResult.LaneResult(name, lane.spec(), overall.count(), overall.correct(), overall.accuracy(),
                 overall.windowAccuracy(), perClass, lane.perTask().snapshot(), List.copyOf(lane.curve()),
-                List.copyOf(lane.drifts()), matrix, holdoutScore, lane.trainer().model().version(), lane.trainingSteps(),
+                lane.drifts(), lane.alerts(), matrix, holdoutScore, lane.trainer().model().version(), lane.trainingSteps(),
                 lane.trainedSamples(), lane.trainer().tasksEnded(), lane.busyNanos() / 1e9,
                 lane.cpuNanos() / 1e9);
     }

@@ -140,8 +140,13 @@ public final class HtmlReport {
         for (ReplayResult.LaneResult l : r.lanes()) {
             for (DriftMark d : l.drifts()) {
                 rows.add(new String[] {l.name(), Long.toString(d.position()), d.topic() + "-" + d.partition() + "@"
-                        + d.offset(), Instant.ofEpochMilli(d.timestamp()).toString(), d.rising() ? "alert (error rose)"
+                        + d.offset(), Instant.ofEpochMilli(d.timestamp()).toString(), d.rising() ? "error rose"
                         : "error fell", String.format(Locale.ROOT, "%.3f", d.errorEstimate())});
+            }
+            for (DriftMark d : l.alerts()) {
+                rows.add(new String[] {l.name(), Long.toString(d.position()), d.topic() + "-" + d.partition() + "@"
+                        + d.offset(), Instant.ofEpochMilli(d.timestamp()).toString(), "alert: " + d.verdict(),
+                        String.format(Locale.ROOT, "%.3f", d.errorEstimate())});
             }
         }
         if (rows.isEmpty()) {
@@ -198,20 +203,18 @@ public final class HtmlReport {
             }
             XYSeries s = chart.addSeries(l.name(), x, y);
             s.setMarker(SeriesMarkers.NONE).setLineColor(color);
-            for (boolean rising : new boolean[] {true, false}) {
+            for (boolean alert : new boolean[] {true, false}) {
                 List<Double> dx = new ArrayList<>();
                 List<Double> dy = new ArrayList<>();
-                for (DriftMark d : l.drifts()) {
-                    if (d.rising() == rising) {
-                        dx.add((double) d.position());
-                        dy.add(accuracyAt(l.curve(), d.position()));
-                    }
+                for (DriftMark d : alert ? l.alerts() : l.drifts()) {
+                    dx.add((double) d.position());
+                    dy.add(accuracyAt(l.curve(), d.position()));
                 }
                 if (!dx.isEmpty()) {
-                    XYSeries m = chart.addSeries(l.name() + (rising ? ": drift alert" : ": drift (error fell)"), dx, dy);
+                    XYSeries m = chart.addSeries(l.name() + (alert ? ": drift alert" : ": drift event"), dx, dy);
                     m.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter)
-                            .setMarker(rising ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE).setMarkerColor(color);
-                    if (!rising) {
+                            .setMarker(alert ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE).setMarkerColor(color);
+                    if (!alert) {
                         m.setMarkerColor(color.brighter());
                     }
                 }

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 
 import dev.mnemo.schemas.DeadLetters;
+import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.serde.MnemoSerdes;
 import dev.mnemo.schemas.v1.Sample;
 
@@ -62,21 +63,18 @@ public final class KafkaSamples implements SampleSource {
         if (sample.getId() == null || sample.getId().isBlank()) {
             return reject(DeadLetters.MISSING_ID);
         }
-        List<Float> values = sample.getFeatures();
-        if (inputs < 0 && !values.isEmpty()) {
-            inputs = values.size();
+        if (inputs < 0 && SampleFeatures.count(sample) > 0) {
+            inputs = SampleFeatures.count(sample);
         }
-        if (values.size() != inputs) {
+        if (inputs < 0) {
             return reject(DeadLetters.DIMENSION);
         }
-        float[] x = new float[inputs];
-        for (int i = 0; i < inputs; i++) {
-            float v = values.get(i);
-            if (!Float.isFinite(v)) {
-                return reject(DeadLetters.NON_FINITE);
-            }
-            x[i] = v;
+        SampleFeatures.Problem problem = SampleFeatures.check(sample, inputs);
+        if (problem != null) {
+            return reject(problem.reason());
         }
+        float[] x = new float[inputs];
+        SampleFeatures.copyInto(sample, x, 0, inputs);
         Integer label = sample.getLabel();
         if (label != null && (label < 0 || label >= classes)) {
             return reject(DeadLetters.LABEL_RANGE);

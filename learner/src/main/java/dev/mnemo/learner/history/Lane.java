@@ -1,5 +1,6 @@
 package dev.mnemo.learner.history;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,9 @@ import dev.mnemo.learner.strategy.Batch;
 import dev.mnemo.learner.strategy.ContinualTrainer;
 import dev.mnemo.learner.strategy.StepResult;
 import dev.mnemo.learner.strategy.StrategySpec;
+import dev.mnemo.learner.watch.DriftWatch;
+import dev.mnemo.learner.watch.WatchConfig;
+import dev.mnemo.schemas.v1.DriftAlert;
 
 /**
  * One strategy configuration of a replay: a {@link ContinualTrainer} fed the same blocks as every
@@ -24,6 +28,11 @@ import dev.mnemo.learner.strategy.StrategySpec;
  * samples ride along only for a distilling strategy, and the first labelled sample of a new task
  * tag ends the current task first. At every task end the lane keeps a copy of its model, from
  * which the run fills the accuracy matrix on the holdout once the range is read.
+ *
+ * <p>The lane also runs the live learner's {@link DriftWatch} on the samples it scores, with the
+ * default settings, to report the alerts (with their verdicts) that the learner would have raised.
+ * The watch only observes here: task boundaries come from the tags, so that a replay can be checked
+ * against a plain test-then-train run.
  *
  * <p>Confined to one thread at a time (the run hands it from its worker thread to the caller only
  * after the worker finished).
@@ -44,6 +53,8 @@ final class Lane {
     private final RisingAdwin rising;
     private final List<CurvePoint> curve = new ArrayList<>();
     private final List<DriftMark> drifts = new ArrayList<>();
+    private final DriftWatch watch;
+    private final List<DriftMark> alerts = new ArrayList<>();
     private final List<Classifier> taskEnds = new ArrayList<>();
     private long trainingSteps;
     private long trainedSamples;
@@ -70,6 +81,7 @@ final class Lane {
         this.perTask = new TaskAccuracy(window);
         this.adwin = Adwin.withDelta(adwinDelta);
         this.rising = new RisingAdwin(adwin);
+        this.watch = new DriftWatch(WatchConfig.defaults(), name);
     }
 
     String name() {
@@ -117,6 +129,7 @@ final class Lane {
         }
         Predictions predictions = trainer.predict(x, tasks);
         long version = trainer.model().version();
+        watch(block, at, x, predictions, version);
         for (int j = 0; j < n; j++) {
             ReplaySample s = block.samples().get(at[j]);
             boolean correct = predictions.predictedClass()[j] == s.label();
@@ -132,6 +145,26 @@ final class Lane {
             if (overall.count() % sampleEvery == 0) {
                 curve.add(point());
             }
+        }
+    }
+
+    /** Feeds the scored samples to the drift watch and keeps its alerts, placed at the sample that completed the check. */
+    private void watch(Block block, int[] at, float[][] x, Predictions predictions, long version) {
+        List<DriftWatch.Seen> seen = new ArrayList<>(x.length);
+        for (int j = 0; j < x.length; j++) {
+            ReplaySample s = block.samples().get(at[j]);
+            seen.add(new DriftWatch.Seen(s.id(), s.topic(), s.timestamp(), x[j], s.label(),
+                    predictions.probabilities()[j], predictions.predictedClass()[j]));
+        }
+        long first = watch.observed();
+        DriftWatch.Outcome outcome = watch.observe(trainer.model(), seen,
+                Instant.ofEpochMilli(block.samples().get(at[at.length - 1]).timestamp()));
+        for (DriftAlert a : outcome.alerts()) {
+            int j = (int) Math.min(x.length - 1, Math.max(0, a.getWindowEnd() - first));
+            ReplaySample s = block.samples().get(at[j]);
+            Double errorAfter = a.getEvidence().get("error.after");
+            alerts.add(new DriftMark(overall.count() + j + 1, s.topic(), s.partition(), s.offset(), s.timestamp(),
+                    true, errorAfter == null ? Double.NaN : errorAfter, version, a.getVerdict().name()));
         }
     }
 
@@ -225,6 +258,10 @@ final class Lane {
 
     List<DriftMark> drifts() {
         return drifts;
+    }
+
+    List<DriftMark> alerts() {
+        return alerts;
     }
 
     long trainingSteps() {

@@ -272,6 +272,9 @@ public final class ReplayJson {
             o.put("rising", d.rising());
             number(o, "errorEstimate", d.errorEstimate());
             o.put("modelVersion", d.modelVersion());
+            if (d.verdict() != null) {
+                o.put("verdict", d.verdict());
+            }
         }
     }
 

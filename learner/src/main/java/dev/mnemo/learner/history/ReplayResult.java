@@ -64,7 +64,8 @@ public record ReplayResult(ReplayRange range, List<RangeReader.PartitionRange> p
      * @param perClass       prequential accuracy per class (count, correct, accuracy)
      * @param perTask        prequential accuracy per task tag
      * @param curve          accuracy over time
-     * @param drifts         ADWIN detections on the error stream; the rising ones are alerts
+     * @param drifts         ADWIN detections on the error stream
+     * @param alerts         the alerts of the live learner's drift watch run on the lane, with verdicts
      * @param matrix         the accuracy matrix on the holdout, with its metrics (null without tasks)
      * @param holdout        the final model on the whole holdout (null without holdout)
      * @param finalVersion   model version at the end
@@ -76,13 +77,14 @@ public record ReplayResult(ReplayRange range, List<RangeReader.PartitionRange> p
      */
     public record LaneResult(String name, StrategySpec spec, long scored, long correct, double accuracy,
                              double windowAccuracy, List<ClassScore> perClass, List<TaskAccuracy.TaskSnapshot> perTask,
-                             List<CurvePoint> curve, List<DriftMark> drifts, Matrix matrix, HoldoutScore holdout,
+                             List<CurvePoint> curve, List<DriftMark> drifts, List<DriftMark> alerts, Matrix matrix,
+                             HoldoutScore holdout,
                              long finalVersion, long steps, long trainedSamples, int taskBoundaries,
                              double busySeconds, double cpuSeconds) {
 
-        /** The drift events that went up in error: the alerts the live learner would have raised. */
-        public List<DriftMark> alerts() {
-            return drifts.stream().filter(DriftMark::rising).toList();
+        public LaneResult {
+            drifts = List.copyOf(drifts);
+            alerts = List.copyOf(alerts);
         }
     }
 

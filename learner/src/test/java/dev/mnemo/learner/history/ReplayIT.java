@@ -423,10 +423,7 @@ class ReplayIT {
             while (out.size() < SAMPLES && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     Sample s = MnemoSerdes.sample().decode(r.value());
-                    float[] x = new float[s.getFeatures().size()];
-                    for (int i = 0; i < x.length; i++) {
-                        x[i] = s.getFeatures().get(i);
-                    }
+                    float[] x = dev.mnemo.schemas.SampleFeatures.of(s);
                     out.add(new Record(r.partition(), r.offset(), r.timestamp(), new ReplaySample(r.topic(), r.partition(),
                             r.offset(), r.timestamp(), s.getId(), s.getTask(), s.getLabel(), x)));
                 }
