@@ -11,11 +11,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.security.Provider;
+import java.security.Security;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.security.scram.internals.ScramSaslClientProvider;
+import org.apache.kafka.common.security.scram.internals.ScramSaslServerProvider;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,12 +123,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws IllegalStateException when the broker was started without SCRAM users
      */
     public Map<String, Object> scramClientConfig(String user, String password) {
-        return Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, saslBootstrapServers(),
-                "security.protocol", "SASL_PLAINTEXT",
-                "sasl.mechanism", EmbeddedKafkaOptions.SCRAM_MECHANISM,
-                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                        + user + "\" password=\"" + password + "\";");
+        saslBootstrapServers();
+        return scramConfig(saslPort, user, password);
     }
 
     /** The client (PLAINTEXT) port. */
@@ -166,6 +166,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             int brokerPort = options.port() == 0 ? LoopbackPorts.free() : options.port();
             int controllerPort = LoopbackPorts.free();
             int saslPort = options.sasl() ? LoopbackPorts.free() : 0;
+            if (options.sasl()) {
+                preferKafkaScram();
+            }
             try {
                 return startOnce(options, dataDir, brokerPort, controllerPort, saslPort, begin);
             } catch (PortTakenException e) {
@@ -195,6 +198,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             long deadline = begin + START_TIMEOUT.toNanos();
             runStartup(server, deadline);
             awaitBrokerInCluster(BrokerProperties.ADVERTISED_HOST + ":" + brokerPort, config.nodeId(), deadline);
+            if (saslPort > 0) {
+                awaitScramUsers(saslPort, options.scramUsers(), deadline);
+            }
             kafka = new EmbeddedKafka(server, dataDir, brokerPort, saslPort, Duration.ofNanos(System.nanoTime() - begin));
             return kafka;
         } finally {
@@ -266,6 +272,82 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         throw new EmbeddedKafkaException("the broker at " + bootstrapServers + " did not answer describeCluster within "
                 + START_TIMEOUT.toSeconds() + " s" + (last == null ? "" : ": " + last.getMessage()), last);
+    }
+
+    /**
+     * The SCRAM credentials reach the broker's credential cache through the metadata log, a little
+     * after the broker first answers: waits until every user authenticates on the SASL listener.
+     */
+    private static void awaitScramUsers(int saslPort, Map<String, String> users, long deadline) {
+        for (Map.Entry<String, String> user : users.entrySet()) {
+            Map<String, Object> config = new java.util.HashMap<>(scramConfig(saslPort, user.getKey(), user.getValue()));
+            config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+            config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+            Exception last = null;
+            boolean ready = false;
+            int attempts = 0;
+            while (!ready && System.nanoTime() < deadline) {
+                attempts++;
+                try (Admin admin = Admin.create(config)) {
+                    admin.describeCluster().nodes().get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
+                    ready = true;
+                } catch (ExecutionException | TimeoutException e) {
+                    last = e;
+                    sleepQuietly(PROBE_INTERVAL);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new EmbeddedKafkaException("interrupted while waiting for the SCRAM users", e);
+                }
+            }
+
+            if (ready && attempts > 1) {
+                LOG.info("SCRAM user {} authenticated after {} attempts", user.getKey(), attempts);
+            }
+            if (!ready) {
+                throw new EmbeddedKafkaException("SCRAM user " + user.getKey() + " could not authenticate on port "
+                        + saslPort + " within " + START_TIMEOUT.toSeconds() + " s"
+                        + (last == null ? "" : ": " + last.getMessage()), last);
+            }
+        }
+    }
+
+    /**
+     * Kafka registers its SCRAM SASL server and client as JVM-wide security providers, once, by
+     * name, and {@link javax.security.sasl.Sasl} hands out the registered one. In a JVM where Kafka
+     * is loaded by more than one class loader (a Quarkus application under test beside plain tests),
+     * the provider registered first may come from another loader; its SCRAM server then cannot read
+     * this broker's credential callbacks and refuses every user. Replaces such providers with this
+     * loader's, so the broker started now (and clients of this loader) authenticate.
+     */
+    private static synchronized void preferKafkaScram() {
+        replaceForeign("SASL/SCRAM Server Provider", ScramSaslServerProvider.class, ScramSaslServerProvider::initialize);
+        replaceForeign("SASL/SCRAM Client Provider", ScramSaslClientProvider.class, ScramSaslClientProvider::initialize);
+    }
+
+    private static void replaceForeign(String name, Class<? extends Provider> own, Runnable register) {
+        Provider registered = Security.getProvider(name);
+        if (registered != null && registered.getClass() != own) {
+            Security.removeProvider(name);
+            LOG.info("Replaced the {} of another class loader with this one's", name);
+        }
+        register.run();
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Map<String, Object> scramConfig(int saslPort, String user, String password) {
+        return Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BrokerProperties.ADVERTISED_HOST + ":" + saslPort,
+                "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", EmbeddedKafkaOptions.SCRAM_MECHANISM,
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + user + "\" password=\"" + password + "\";");
     }
 
     private static void requirePortFree(int port) {

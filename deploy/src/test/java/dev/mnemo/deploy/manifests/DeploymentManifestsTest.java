@@ -491,7 +491,7 @@ class DeploymentManifestsTest {
                 String[] words = line.trim().split("\\s+");
                 metrics.put(words[0], new LinkedHashSet<>(List.of(words).subList(1, words.length)));
             }
-            assertThat(metrics).hasSize(11);
+            assertThat(metrics).hasSize(14);
             return metrics;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

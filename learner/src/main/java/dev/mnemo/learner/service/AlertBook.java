@@ -149,6 +149,17 @@ public class AlertBook {
         return out;
     }
 
+    /** Open alerts held. */
+    public synchronized int openCount() {
+        int n = 0;
+        for (Entry e : entries.values()) {
+            if (!e.acknowledged()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Alerts held, open and acknowledged. */
     public synchronized int size() {
         return entries.size();

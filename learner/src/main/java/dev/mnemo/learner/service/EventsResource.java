@@ -78,9 +78,8 @@ public class EventsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<Snapshot> stream() {
-        return Multi.createBy().concatenating().streams(
-                        Multi.createFrom().item(0L),
-                        Multi.createFrom().ticks().every(PERIOD))
+        // The first tick comes at once, then one every PERIOD.
+        return Multi.createFrom().ticks().every(PERIOD)
                 .onOverflow().drop()
                 .map(tick -> snapshot());
     }

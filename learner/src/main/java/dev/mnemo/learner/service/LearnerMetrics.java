@@ -26,13 +26,18 @@ public class LearnerMetrics {
 
     private final LearnerService service;
     private final MeterRegistry registry;
+    private final AlertBook alerts;
+    private final LabelRequestQueue labelRequests;
     private final Set<String> tasks = new HashSet<>();
     private final Set<DeadLetterCounter.Key> deadLetterKeys = new HashSet<>();
 
     @Inject
-    public LearnerMetrics(LearnerService service, MeterRegistry registry) {
+    public LearnerMetrics(LearnerService service, MeterRegistry registry, AlertBook alerts,
+                          LabelRequestQueue labelRequests) {
         this.service = service;
         this.registry = registry;
+        this.alerts = alerts;
+        this.labelRequests = labelRequests;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -52,6 +57,12 @@ public class LearnerMetrics {
         counter("mnemo.learner.samples.late.labelled", "Samples whose label arrived late, scored against their first prediction",
                 LearnerStatus::lateLabelled);
         counter("mnemo.learner.samples.trained", "Labelled samples trained on", LearnerStatus::trainedSamples);
+        Gauge.builder("mnemo.learner.learning.paused", service, s -> s.learningPaused() ? 1 : 0)
+                .description("1 while training is paused through the admin API, else 0").register(registry);
+        Gauge.builder("mnemo.alerts.open", alerts, AlertBook::openCount)
+                .description("Alerts not acknowledged yet").register(registry);
+        Gauge.builder("mnemo.label.requests.waiting", labelRequests, LabelRequestQueue::size)
+                .description("Label requests waiting for a label").register(registry);
         refreshDynamicMeters();
     }
 

@@ -124,6 +124,8 @@ class AdminApiIT {
             send(0, 200);
             awaitPredicted(200);
             admin().post("/admin/learning/pause").then().statusCode(200).body("result.learningPaused", equalTo(true));
+            assertThat(given().when().get("/q/metrics").then().statusCode(200).extract().asString())
+                    .contains("mnemo_learner_learning_paused 1.0");
             awaitLoopTurn();
             long trained = service.status().orElseThrow().trainedSamples();
             long version = service.status().orElseThrow().modelVersion();
