@@ -51,6 +51,9 @@ public class LearnerService {
     private volatile boolean preparing;
 
     @Inject
+    LabelRequestQueue labelRequests;
+
+    @Inject
     public LearnerService(MnemoConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.config = config;
         this.kafka = Map.copyOf(kafka);
@@ -74,6 +77,9 @@ public class LearnerService {
                 config.learner().servingRefresh(), config.learner().lagInterval(),
                 config.learner().pendingPredictions(), s.taskBoundariesFromTags(), checkpoints(), watch());
         loop = new LearnerLoop(loopConfig, trainer, kafka, Clock.systemUTC());
+        if (labelRequests != null) {
+            loop.onLabelRequests(labelRequests::offer, labelRequests::answered);
+        }
         deadLetters = new DeadLetterCounter(topics.samplesDlq(), kafka);
         loopThread = new Thread(this::prepareAndRun, "mnemo-learner");
         loopThread.start();

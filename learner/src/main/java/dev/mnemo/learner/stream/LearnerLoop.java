@@ -156,6 +156,8 @@ public final class LearnerLoop implements Runnable {
     private final AtomicLong driftAlerts = new AtomicLong();
     private final AtomicLong labelRequests = new AtomicLong();
     private volatile Consumer<DriftAlert> alertListener = a -> { };
+    private volatile Consumer<LabelRequest> labelRequestListener = r -> { };
+    private volatile Consumer<String> lateLabelListener = id -> { };
     /** Rollbacks asked for by other threads, performed by the loop thread between batches. */
     private final ConcurrentLinkedQueue<Rollback> rollbacks = new ConcurrentLinkedQueue<>();
 
@@ -244,6 +246,16 @@ public final class LearnerLoop implements Runnable {
      */
     public void onAlert(Consumer<DriftAlert> listener) {
         this.alertListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Calls {@code published} with every label request the loop publishes and {@code answered} with
+     * the id of every sample whose late label arrives, both on the loop thread (for example to keep
+     * the label-request queue of the ops surface); they must be quick and must not throw.
+     */
+    public void onLabelRequests(Consumer<LabelRequest> published, Consumer<String> answered) {
+        this.labelRequestListener = Objects.requireNonNull(published, "published");
+        this.lateLabelListener = Objects.requireNonNull(answered, "answered");
     }
 
     /** The latest snapshot of the loop's figures. */
@@ -541,6 +553,7 @@ public final class LearnerLoop implements Runnable {
             String key = s.getSource() + "/" + s.getId();
             if (late.get(i)) {
                 Integer first = firstPredictions.remove(key);
+                lateLabelListener.accept(s.getId());
                 stats.lateLabelled(s.getTask(), s.getLabel(), first != null ? first : predicted, first != null);
             } else {
                 producer.send(new ProducerRecord<>(config.topics().predictions(), s.getId(),
@@ -595,6 +608,7 @@ public final class LearnerLoop implements Runnable {
         for (LabelRequest r : outcome.labelRequests()) {
             producer.send(new ProducerRecord<>(config.topics().labelRequests(), r.getSampleId(),
                     MnemoSerdes.labelRequest().encode(r)));
+            labelRequestListener.accept(r);
         }
         driftEvents.addAndGet(outcome.events().size());
         driftAlerts.addAndGet(outcome.alerts().size());
