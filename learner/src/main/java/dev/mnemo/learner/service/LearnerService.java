@@ -91,7 +91,7 @@ public class LearnerService {
     private WatchConfig watch() {
         var d = config.drift();
         return new WatchConfig(d.enabled(), d.warmup(), d.calibration(), d.noveltyQuantile(), d.errorDelta(),
-                d.noveltyDelta(), d.afterWindow(), d.beforeWindow(), d.detectionGap(), d.novelMargin(), d.errorMargin(),
+                d.noveltyDelta(), d.afterWindow(), d.beforeWindow(), d.detectionGap(), d.novelAuroc(), d.errorMargin(),
                 d.entropyMargin(), d.alpha(), d.mcPasses(), d.labelRequestBudget());
     }
 

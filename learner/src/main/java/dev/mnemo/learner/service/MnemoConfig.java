@@ -70,9 +70,9 @@ public interface MnemoConfig {
         @WithDefault("300")
         int detectionGap();
 
-        /** Rise of the share of OOD samples that makes the verdict novel-inputs. */
-        @WithDefault("0.3")
-        double novelMargin();
+        /** AUROC of the after window's OOD scores against the before window's that makes the verdict novel-inputs. */
+        @WithDefault("0.75")
+        double novelAuroc();
 
         /** Rise of the error rate on in-distribution inputs that makes the verdict concept-change. */
         @WithDefault("0.2")

@@ -8,6 +8,7 @@ import dev.mnemo.learner.drift.KolmogorovSmirnov;
 import dev.mnemo.learner.model.Classifier;
 import dev.mnemo.learner.ood.Energy;
 import dev.mnemo.learner.ood.Mahalanobis;
+import dev.mnemo.learner.ood.OodMetrics;
 import dev.mnemo.learner.ood.OodScorer;
 import dev.mnemo.learner.ood.QuantileThreshold;
 import dev.mnemo.learner.uncertainty.McDropout;
@@ -28,15 +29,17 @@ import dev.mnemo.schemas.v1.Verdict;
  *       window; with fewer than {@value #MIN_FIT} of them, the energy score is used instead. The
  *       threshold is the {@code noveltyQuantile} of the scores of the rest of the before window,
  *       held out from the fit (in-sample distances are biased low). Evidence: mean score and share
- *       above the threshold of the held-out before samples and of the after window, and the p-value
- *       of a two-sample Kolmogorov-Smirnov test between them.</li>
+ *       above the threshold of the held-out before samples and of the after window, the AUROC of the
+ *       after scores against the held-out before scores (how often an after sample looks more novel
+ *       than a before one; threshold-free, so a heavy tail of the before scores does not hide a
+ *       shift), and the p-value of a two-sample Kolmogorov-Smirnov test between them.</li>
  *   <li><b>Error</b>: the error rate of the predictions made on arrival, on the labelled samples of
  *       each window.</li>
  *   <li><b>Uncertainty</b>: MC dropout ({@code mcPasses} passes over the tiled window): mean
  *       predictive entropy and mutual information in each window.</li>
  * </ol>
- * Verdict, first match: {@code NOVEL_INPUTS} when the share above the OOD threshold rose by at
- * least {@code novelMargin} and the KS test rejects at {@code alpha}; {@code CONCEPT_CHANGE} when
+ * Verdict, first match: {@code NOVEL_INPUTS} when that AUROC is at least {@code novelAuroc} and
+ * the KS test rejects at {@code alpha}; {@code CONCEPT_CHANGE} when
  * the error rate rose by at least {@code errorMargin} (with at least {@value #MIN_LABELLED}
  * labelled samples on each side); {@code UNCERTAIN} when the mean entropy rose by at least
  * {@code entropyMargin}; otherwise {@code FALSE_ALARM}.
@@ -97,6 +100,8 @@ final class DriftCheck {
         double novelBefore = threshold.fractionNovel(oodBefore);
         double novelAfter = threshold.fractionNovel(oodAfter);
         double pValue = KolmogorovSmirnov.pValue(oodBefore, oodAfter);
+        double auroc = OodMetrics.auroc(oodBefore, oodAfter);
+        evidence.put("ood.auroc", auroc);
         evidence.put("ood.before", mean(oodBefore));
         evidence.put("ood.after", mean(oodAfter));
         evidence.put("ood.threshold", threshold.threshold());
@@ -127,7 +132,7 @@ final class DriftCheck {
         evidence.put("event.position", (double) event.getPosition());
 
         Verdict verdict;
-        if (novelAfter - novelBefore >= config.novelMargin() && pValue < config.alpha()) {
+        if (auroc >= config.novelAuroc() && pValue < config.alpha()) {
             verdict = Verdict.NOVEL_INPUTS;
         } else if (errBefore[1] >= MIN_LABELLED && errAfter[1] >= MIN_LABELLED
                 && errorAfter - errorBefore >= config.errorMargin()) {

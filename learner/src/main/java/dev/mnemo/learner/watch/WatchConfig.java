@@ -21,8 +21,9 @@ package dev.mnemo.learner.watch;
  * @param beforeWindow       samples the check reads as the in-distribution reference, "before"
  * @param detectionGap       samples between the end of the "before" window and the event, left out
  *                           because the change began some time before a detector noticed it
- * @param novelMargin        verdict {@code NOVEL_INPUTS} when the share of samples above the
- *                           calibrated OOD threshold rose by at least this much
+ * @param novelAuroc         verdict {@code NOVEL_INPUTS} when the after window's OOD scores rank
+ *                           above the before window's with at least this AUROC (0.5: no
+ *                           difference, 1: every after score above every before score), in (0.5, 1)
  * @param errorMargin        verdict {@code CONCEPT_CHANGE} when the error rate on labelled samples
  *                           rose by at least this much on in-distribution inputs
  * @param entropyMargin      verdict {@code UNCERTAIN} when the mean MC-dropout predictive entropy
@@ -33,7 +34,7 @@ package dev.mnemo.learner.watch;
  */
 public record WatchConfig(boolean enabled, int warmup, int calibration, double noveltyQuantile, double errorDelta,
                           double noveltyDelta, int afterWindow, int beforeWindow, int detectionGap,
-                          double novelMargin, double errorMargin, double entropyMargin, double alpha,
+                          double novelAuroc, double errorMargin, double entropyMargin, double alpha,
                           int mcPasses, int labelRequestBudget) {
 
     public WatchConfig {
@@ -53,27 +54,30 @@ public record WatchConfig(boolean enabled, int warmup, int calibration, double n
         unit("errorDelta", errorDelta);
         unit("noveltyDelta", noveltyDelta);
         unit("alpha", alpha);
-        if (!(novelMargin > 0) || !(errorMargin > 0) || !(entropyMargin > 0)) {
-            throw new IllegalArgumentException("the verdict margins must be > 0, got novel " + novelMargin
-                    + ", error " + errorMargin + ", entropy " + entropyMargin);
+        if (!(novelAuroc > 0.5 && novelAuroc < 1)) {
+            throw new IllegalArgumentException("novelAuroc must lie in (0.5, 1), got " + novelAuroc);
+        }
+        if (!(errorMargin > 0) || !(entropyMargin > 0)) {
+            throw new IllegalArgumentException("the verdict margins must be > 0, got error " + errorMargin
+                    + ", entropy " + entropyMargin);
         }
     }
 
     /**
      * The defaults: armed after 1,000 samples, novelty threshold at the 95% quantile of the last 500
      * scores, ADWIN delta 1e-4 on both rates, checks comparing 500 samples before (300 before the
-     * event) with 200 after, margins 0.3 (novel share), 0.2 (error rate) and 0.3 nats (entropy),
+     * event) with 200 after, OOD AUROC 0.75, margins 0.2 (error rate) and 0.3 nats (entropy),
      * alpha 0.01, 20 MC-dropout passes, 20 label requests per alert.
      */
     public static WatchConfig defaults() {
-        return new WatchConfig(true, 1000, 500, 0.95, 1e-4, 1e-4, 200, 500, 300, 0.3, 0.2, 0.3, 0.01, 20, 20);
+        return new WatchConfig(true, 1000, 500, 0.95, 1e-4, 1e-4, 200, 500, 300, 0.75, 0.2, 0.3, 0.01, 20, 20);
     }
 
     /** The defaults with the watch switched off. */
     public static WatchConfig disabled() {
         WatchConfig d = defaults();
         return new WatchConfig(false, d.warmup, d.calibration, d.noveltyQuantile, d.errorDelta, d.noveltyDelta,
-                d.afterWindow, d.beforeWindow, d.detectionGap, d.novelMargin, d.errorMargin, d.entropyMargin,
+                d.afterWindow, d.beforeWindow, d.detectionGap, d.novelAuroc, d.errorMargin, d.entropyMargin,
                 d.alpha, d.mcPasses, d.labelRequestBudget);
     }
 

@@ -63,8 +63,12 @@ class CrashIT {
     private static final int KILLS = 5;
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
-    /** The digits, split 80/20: the stream cycles through the training part, accuracy is measured on the rest. */
-    private static final DatasetSplit DIGITS = Datasets.load(Datasets.DIGITS);
+    /**
+     * MNIST: the stream takes the first images of the training set, accuracy is measured on the
+     * 10,000 test images (large enough that two runs differing only in how the stream was cut into
+     * batches score within a fraction of a point).
+     */
+    private static final DatasetSplit DATA = Datasets.mnist();
 
     private final KafkaFixture kafka = KafkaFixture.shared();
 
@@ -147,7 +151,7 @@ class CrashIT {
         double calmAccuracy = heldOutAccuracy(calmCheckpoint);
         System.out.printf("crash IT: held-out accuracy %.4f after %d kills, %.4f uninterrupted (difference %.2f points)%n",
                 killedAccuracy, KILLS, calmAccuracy, 100 * (killedAccuracy - calmAccuracy));
-        assertThat(calmAccuracy).as("the uninterrupted learner learned the digits").isGreaterThan(0.9);
+        assertThat(calmAccuracy).as("the uninterrupted learner learned the digits").isGreaterThan(0.85);
         assertThat(Math.abs(killedAccuracy - calmAccuracy)).as("final accuracy within 1 point of the uninterrupted run")
                 .isLessThanOrEqualTo(0.01);
     }
@@ -211,7 +215,7 @@ class CrashIT {
     }
 
     private static double heldOutAccuracy(Checkpoint checkpoint) {
-        LabelledData test = DIGITS.test();
+        LabelledData test = DATA.test();
         int[] predicted = checkpoint.model().predict(test.features()).predictedClass();
         int correct = 0;
         for (int i = 0; i < predicted.length; i++) {
@@ -231,11 +235,11 @@ class CrashIT {
                 "-Dquarkus.http.port=0",
                 "-Dmnemo.topics.prefix=" + topics.prefix(),
                 "-Dmnemo.topics.partitions=1",
-                "-Dmnemo.model.inputs=64",
+                "-Dmnemo.model.inputs=784",
                 "-Dmnemo.model.hidden=64",
                 // A rate that converges within the stream, so that the final accuracy measures what was kept, not
                 // how many steps happened to run.
-                "-Dmnemo.model.learning-rate=0.01",
+                "-Dmnemo.model.learning-rate=0.005",
                 "-Dmnemo.strategy.name=lwf+replay",
                 "-Dmnemo.strategy.buffer-capacity=300",
                 "-Dmnemo.learner.group-id=crash-" + topics.prefix(),
@@ -254,17 +258,17 @@ class CrashIT {
     }
 
     /**
-     * Produces {@code count} labelled samples cycling through the digits' training part, in two tasks;
+     * Produces {@code count} labelled samples from MNIST's training part, in two tasks;
      * when paced, slowly enough that the kills land while the stream is still arriving.
      */
     private void produce(Topics topics, int count, boolean paced, AtomicInteger produced) {
-        LabelledData digits = DIGITS.train();
+        LabelledData train = DATA.train();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientConfig(), new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
-                int row = i % digits.size();
+                int row = i % train.size();
                 Sample s = Sample.newBuilder().setId("s-" + i).setSource("crash").setEventTime(Instant.ofEpochMilli(i))
-                        .setFeatures(boxed(digits.features()[row])).setLabel(digits.labels()[row])
+                        .setFeatures(boxed(train.features()[row])).setLabel(train.labels()[row])
                         .setTask(i < count / 3 ? "first" : "second").build();
                 producer.send(new ProducerRecord<>(topics.samplesLabelled(), s.getId(), MnemoSerdes.sample().encode(s)));
                 produced.incrementAndGet();

@@ -31,7 +31,7 @@ class DriftWatchTest {
     private static final int SWITCH = 4000;
     private static final int LENGTH = 9000;
     private static final WatchConfig CONFIG = new WatchConfig(true, 500, 300, 0.95, 1e-4, 1e-4, 100, 300, 100,
-            0.3, 0.2, 0.3, 0.01, 10, 5);
+            0.75, 0.2, 0.3, 0.01, 10, 5);
     private static LabelledData digits;
 
     @BeforeAll
@@ -92,10 +92,12 @@ class DriftWatchTest {
 
     @Test
     void rejectsInconsistentSettings() {
-        assertThatThrownBy(() -> new WatchConfig(true, 100, 200, 0.95, 1e-4, 1e-4, 100, 300, 100, 0.3, 0.2, 0.3,
+        assertThatThrownBy(() -> new WatchConfig(true, 100, 200, 0.95, 1e-4, 1e-4, 100, 300, 100, 0.75, 0.2, 0.3,
                 0.01, 10, 5)).hasMessageContaining("calibration (200) must not exceed warmup (100)");
-        assertThatThrownBy(() -> new WatchConfig(true, 500, 200, 1.5, 1e-4, 1e-4, 100, 300, 100, 0.3, 0.2, 0.3,
+        assertThatThrownBy(() -> new WatchConfig(true, 500, 200, 1.5, 1e-4, 1e-4, 100, 300, 100, 0.75, 0.2, 0.3,
                 0.01, 10, 5)).hasMessageContaining("noveltyQuantile must lie in (0, 1), got 1.5");
+        assertThatThrownBy(() -> new WatchConfig(true, 500, 200, 0.95, 1e-4, 1e-4, 100, 300, 100, 0.4, 0.2, 0.3,
+                0.01, 10, 5)).hasMessageContaining("novelAuroc must lie in (0.5, 1), got 0.4");
     }
 
     /** Test-then-train over the digits, cycled; labels permuted from {@link #SWITCH} on when given. */
