@@ -26,6 +26,35 @@ public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy,
         new StrategySpec("fine-tune", replaySize, bufferCapacity, bufferPolicy, false, temperature, lambda, 0L);
     }
 
+    /**
+     * The settings that differ from {@link #defaults()} and matter to {@code strategy}, e.g.
+     * {@code "512 replayed/step"}; empty when none does.
+     */
+    public String variant(String strategy) {
+        ClOptions d = defaults();
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (strategy.endsWith("replay")) {
+            if (replaySize != d.replaySize) {
+                parts.add(replaySize + " replayed/step");
+            }
+            if (bufferCapacity != d.bufferCapacity) {
+                parts.add("buffer " + bufferCapacity);
+            }
+            if (!bufferPolicy.equals(d.bufferPolicy)) {
+                parts.add(bufferPolicy);
+            }
+        }
+        if (strategy.startsWith("lwf")) {
+            if (temperature != d.temperature) {
+                parts.add("T=" + temperature);
+            }
+            if (lambda != d.lambda) {
+                parts.add("lambda=" + lambda);
+            }
+        }
+        return String.join(", ", parts);
+    }
+
     /** The defaults above. */
     public static ClOptions defaults() {
         return new ClOptions(128, 2000, "class-balanced", 2.0, 0.5, 0);

@@ -8,6 +8,7 @@ import dev.mnemo.learner.eval.AccuracyMatrix;
  * @param benchmark         the benchmark name
  * @param scenario          the scenario
  * @param strategy          the strategy name
+ * @param variant           the strategy settings that differ from {@link ClOptions#defaults()}, empty for none
  * @param seed              the seed
  * @param iterationsPerTask training steps per task
  * @param matrix            the accuracy matrix R with the untrained model's baseline
@@ -15,5 +16,5 @@ import dev.mnemo.learner.eval.AccuracyMatrix;
  * @param trainSeconds      time spent in training steps
  * @param wallSeconds       time of the whole run, evaluation included
  */
-public record ClRunResult(String benchmark, ClScenario scenario, String strategy, long seed, int iterationsPerTask,
+public record ClRunResult(String benchmark, ClScenario scenario, String strategy, String variant, long seed, int iterationsPerTask,
                           AccuracyMatrix matrix, double samplesPerSecond, double trainSeconds, double wallSeconds) {}

@@ -90,7 +90,7 @@ public final class ClRunner {
                     format(row, t)));
         }
         double trainSeconds = stepNanos / 1e9;
-        return new ClRunResult(benchmark.name(), scenario, strategy, seed, benchmark.iterationsPerTask(), matrix,
+        return new ClRunResult(benchmark.name(), scenario, strategy, options.variant(strategy), seed, benchmark.iterationsPerTask(), matrix,
                 streamSamples / trainSeconds, trainSeconds, (System.nanoTime() - wallStart) / 1e9);
     }
 

@@ -24,8 +24,23 @@ public final class ClBenchMain {
                 split.test().labels());
     }
 
-    /** Runs the benchmark; see {@link ClBench} for the options. */
+    /**
+     * Runs the benchmark; see {@link ClBench} for the options. {@code --merge OUT A.json B.json ...}
+     * instead merges reports of several commands into one in {@code OUT}.
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("--merge")) {
+            if (args.length < 3) {
+                System.err.println("bench cl: usage: --merge OUT_DIR REPORT.json...");
+                System.exit(2);
+            }
+            java.util.List<java.nio.file.Path> files = java.util.Arrays.stream(args, 2, args.length)
+                    .map(java.nio.file.Path::of).toList();
+            ClReport merged = ClReport.merge(files);
+            ClBench.write(java.nio.file.Path.of(args[1]), merged);
+            System.out.print(merged.toMarkdown());
+            return;
+        }
         ClBench.Config config;
         try {
             config = ClBench.parse(args);
