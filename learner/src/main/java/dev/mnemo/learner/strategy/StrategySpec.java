@@ -85,6 +85,19 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
 
     /** A new model (logits head) and a class-incremental trainer running this configuration. */
     public ContinualTrainer trainer(MlpSpec model) {
+        return trainer(model, new ClassIncremental());
+    }
+
+    /**
+     * A new model (logits head) and a trainer running this configuration in the given scenario
+     * (task-incremental masking, domain-incremental or class-incremental).
+     *
+     * @throws IllegalArgumentException if {@code scenario} is null
+     */
+    public ContinualTrainer trainer(MlpSpec model, Scenario scenario) {
+        if (scenario == null) {
+            throw new IllegalArgumentException("scenario must be non-null (e.g. new ClassIncremental())");
+        }
         Classifier classifier = Classifier.create(model, OutputHead.LOGITS);
         List<ContinualStrategy> plugins = new ArrayList<>();
         if (usesLwf()) {
@@ -93,7 +106,7 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
         if (usesReplay()) {
             plugins.add(new Replay(buffer(model.inputs()), replaySize, seed));
         }
-        return new ContinualTrainer(classifier, new ClassIncremental(), plugins);
+        return new ContinualTrainer(classifier, scenario, plugins);
     }
 
     private ReplayBuffer buffer(int inputs) {

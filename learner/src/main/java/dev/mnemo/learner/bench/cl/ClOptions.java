@@ -1,0 +1,62 @@
+package dev.mnemo.learner.bench.cl;
+
+import dev.mnemo.learner.strategy.StrategySpec;
+
+/**
+ * The strategy settings of a benchmark run.
+ *
+ * <p>Defaults: a class-balanced replay buffer of 2000 samples in total (the iCaRL comparison's
+ * budget), 128 replayed samples per step (the stream batch size, so stream and memory weigh the
+ * same), LwF temperature 2 and weight 0.5. {@code (1 - lambda) CE + lambda T^2 CE_T} with
+ * {@code lambda = 0.5} is the LwF paper's {@code L_new + lambda_o L_old} with {@code lambda_o = 1}
+ * up to a factor 2, which Adam's step does not see.
+ *
+ * @param replaySize     replayed samples per step
+ * @param bufferCapacity replay buffer capacity, samples in total
+ * @param bufferPolicy   class-balanced or reservoir
+ * @param temperature    LwF temperature
+ * @param lambda         LwF distillation weight in [0, 1]
+ * @param testPerTask    test samples per task, at most (0: all)
+ */
+public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy, double temperature, double lambda,
+                        int testPerTask) {
+
+    /** Checks the values through {@link StrategySpec}'s rules. */
+    public ClOptions {
+        new StrategySpec("fine-tune", replaySize, bufferCapacity, bufferPolicy, false, temperature, lambda, 0L);
+    }
+
+    /**
+     * The settings that differ from {@link #defaults()} and matter to {@code strategy}, e.g.
+     * {@code "512 replayed/step"}; empty when none does.
+     */
+    public String variant(String strategy) {
+        ClOptions d = defaults();
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (strategy.endsWith("replay")) {
+            if (replaySize != d.replaySize) {
+                parts.add(replaySize + " replayed/step");
+            }
+            if (bufferCapacity != d.bufferCapacity) {
+                parts.add("buffer " + bufferCapacity);
+            }
+            if (!bufferPolicy.equals(d.bufferPolicy)) {
+                parts.add(bufferPolicy);
+            }
+        }
+        if (strategy.startsWith("lwf")) {
+            if (temperature != d.temperature) {
+                parts.add("T=" + temperature);
+            }
+            if (lambda != d.lambda) {
+                parts.add("lambda=" + lambda);
+            }
+        }
+        return String.join(", ", parts);
+    }
+
+    /** The defaults above. */
+    public static ClOptions defaults() {
+        return new ClOptions(128, 2000, "class-balanced", 2.0, 0.5, 0);
+    }
+}
