@@ -32,6 +32,7 @@ import java.util.function.Function;
  *   <li>{@code --seeds N} [3]: seeds 1..N; {@code --first-seed S} [1]</li>
  *   <li>{@code --iterations N}: training steps per task instead of the protocol's</li>
  *   <li>{@code --hidden W,W}: hidden layer widths instead of the protocol's</li>
+ *   <li>{@code --buffer-storage uint8|float32} [float32]: how the replay buffer stores samples</li>
  *   <li>{@code --replay-size N} [128], {@code --buffer N} [2000], {@code --buffer-policy P}
  *       [class-balanced], {@code --lwf-temperature T} [2], {@code --lwf-lambda L} [0.5]</li>
  *   <li>{@code --test-samples N}: test samples per task, at most [all]</li>
@@ -85,6 +86,7 @@ public final class ClBench {
         int replaySize = d.replaySize();
         int buffer = d.bufferCapacity();
         String policy = d.bufferPolicy();
+        boolean uint8 = false;
         double temperature = d.temperature();
         double lambda = d.lambda();
         int testSamples = d.testPerTask();
@@ -111,6 +113,12 @@ public final class ClBench {
                     case "--replay-size" -> replaySize = Integer.parseInt(value);
                     case "--buffer" -> buffer = Integer.parseInt(value);
                     case "--buffer-policy" -> policy = value;
+                    case "--buffer-storage" -> {
+                        if (!value.equals("uint8") && !value.equals("float32")) {
+                            throw new IllegalArgumentException("--buffer-storage takes uint8 or float32, got '" + value + "'");
+                        }
+                        uint8 = value.equals("uint8");
+                    }
                     case "--lwf-temperature" -> temperature = Double.parseDouble(value);
                     case "--lwf-lambda" -> lambda = Double.parseDouble(value);
                     case "--test-samples" -> testSamples = Integer.parseInt(value);
@@ -118,7 +126,7 @@ public final class ClBench {
                     case "--out" -> out = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + flag + "; known: --quick"
                             + " --benchmarks --scenarios --strategies --seeds --first-seed --iterations --hidden"
-                            + " --replay-size --buffer --buffer-policy --lwf-temperature --lwf-lambda"
+                            + " --replay-size --buffer --buffer-policy --buffer-storage --lwf-temperature --lwf-lambda"
                             + " --test-samples --jobs --out");
                 }
             } catch (NumberFormatException e) {
@@ -150,7 +158,7 @@ public final class ClBench {
         for (int k = 0; k < seeds; k++) {
             seedList.add(firstSeed + k);
         }
-        ClOptions options = new ClOptions(replaySize, buffer, policy, temperature, lambda, testSamples);
+        ClOptions options = new ClOptions(replaySize, buffer, policy, temperature, lambda, testSamples, uint8);
         return new Config(bs, ss, List.copyOf(strategies), seedList, options, jobs, out,
                 "./mnemo bench cl " + String.join(" ", args));
     }

@@ -17,13 +17,21 @@ import dev.mnemo.learner.strategy.StrategySpec;
  * @param temperature    LwF temperature
  * @param lambda         LwF distillation weight in [0, 1]
  * @param testPerTask    test samples per task, at most (0: all)
+ * @param uint8Buffer    store the replay buffer as uint8 with a scale (inputs in [0, 1]) instead of
+ *                       float32
  */
 public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy, double temperature, double lambda,
-                        int testPerTask) {
+                        int testPerTask, boolean uint8Buffer) {
 
     /** Checks the values through {@link StrategySpec}'s rules. */
     public ClOptions {
-        new StrategySpec("fine-tune", replaySize, bufferCapacity, bufferPolicy, false, temperature, lambda, 0L);
+        new StrategySpec("fine-tune", replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, 0L);
+    }
+
+    /** With a float32 buffer. */
+    public ClOptions(int replaySize, int bufferCapacity, String bufferPolicy, double temperature, double lambda,
+                     int testPerTask) {
+        this(replaySize, bufferCapacity, bufferPolicy, temperature, lambda, testPerTask, false);
     }
 
     /**
@@ -42,6 +50,9 @@ public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy,
             }
             if (!bufferPolicy.equals(d.bufferPolicy)) {
                 parts.add(bufferPolicy);
+            }
+            if (uint8Buffer) {
+                parts.add("uint8 buffer");
             }
         }
         if (strategy.startsWith("lwf")) {
