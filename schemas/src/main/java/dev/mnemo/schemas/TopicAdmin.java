@@ -33,7 +33,31 @@ public final class TopicAdmin {
     }
 
     /**
-     * Creates each topic that does not exist yet.
+     * Waits until every partition of the new topics has a leader: a topic whose creation returned
+     * may still refuse writes for a moment, and an idempotent producer that meets that refusal on
+     * its first batch can then have later batches rejected as out of order.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("partitions of " + topics + " have no leader after 30 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Creates each topic that does not exist yet and waits until their partitions have leaders.
      *
      * @param clientConfig Kafka admin client configuration (at least {@code bootstrap.servers})
      * @param names        full topic names
@@ -81,6 +105,7 @@ public final class TopicAdmin {
                     }
                 }
             }
+            awaitLeaders(admin, created);
             return created;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -82,9 +82,12 @@ class CheckpointIT {
         LearnerLoop first = new LearnerLoop(config, STRATEGY.trainer(MODEL), kafka.clientConfig(), Clock.systemUTC());
         Thread t1 = new Thread(first, "first");
         t1.start();
-        while (first.status().predicted() < SAMPLES / 2 || first.lastCheckpoint() == null) {
+        long firstDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while ((first.status().predicted() < SAMPLES / 2 || first.lastCheckpoint() == null)
+                && System.nanoTime() < firstDeadline) {
             Thread.sleep(2);
         }
+        assertThat(first.lastCheckpoint()).as("the first learner checkpointed; status %s", first.status()).isNotNull();
         first.abandon();
         assertThat(first.awaitStopped(Duration.ofSeconds(30))).isTrue();
         long firstPredicted = first.status().predicted();
@@ -124,9 +127,12 @@ class CheckpointIT {
         try {
             predictions = TopicReader.readExactly(kafka, topics.predictions(), (int) (SAMPLES + reprocessed),
                     Duration.ofSeconds(120));
-            while (second.status().trainedSamples() < SAMPLES - covered) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (second.status().trainedSamples() < SAMPLES - covered && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
+            assertThat(second.status().trainedSamples()).as("trained by the restored learner; status %s",
+                    second.status()).isGreaterThanOrEqualTo(SAMPLES - covered);
             versionBeforeRollback = second.status().modelVersion();
             rolledBack = second.requestRollback(last.modelVersion()).get(60, java.util.concurrent.TimeUnit.SECONDS);
             org.assertj.core.api.Assertions.assertThatThrownBy(

@@ -62,9 +62,11 @@ class RestartIT {
                 Clock.systemUTC());
         Thread t1 = new Thread(first, "first");
         t1.start();
-        while (first.status().predicted() < SAMPLES / 4) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (first.status().predicted() < SAMPLES / 4 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
+        assertThat(first.status().predicted()).as("predicted before the stop").isGreaterThanOrEqualTo(SAMPLES / 4);
         first.stop();
         assertThat(first.awaitStopped(Duration.ofSeconds(30))).isTrue();
         long firstPredicted = first.status().predicted();
