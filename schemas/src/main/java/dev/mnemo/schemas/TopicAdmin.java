@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -33,9 +35,12 @@ public final class TopicAdmin {
     }
 
     /**
-     * Waits until every partition of the new topics has a leader: a topic whose creation returned
-     * may still refuse writes for a moment, and an idempotent producer that meets that refusal on
-     * its first batch can then have later batches rejected as out of order.
+     * Waits until every partition of the new topics is served by its leader. A topic whose creation
+     * returned may still refuse writes for a moment (its leader knows the metadata before it has
+     * created the partition), and an idempotent producer whose first batch is refused that way can
+     * then have every later batch rejected as out of order. Listing a partition's latest offset is
+     * answered by the leader's replica itself, so once it succeeds for every partition, writes are
+     * accepted.
      */
     private static void awaitLeaders(Admin admin, List<String> topics)
             throws InterruptedException, ExecutionException, TimeoutException {
@@ -43,17 +48,26 @@ public final class TopicAdmin {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            boolean ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-            if (ready) {
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+                for (var d : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+                    for (var p : d.partitions()) {
+                        if (p.leader() == null || p.leader().isEmpty()) {
+                            throw new IllegalStateException(d.name() + "-" + p.partition() + " has no leader yet");
+                        }
+                        latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+                    }
+                }
+                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
                 return;
+            } catch (ExecutionException | IllegalStateException e) {
+                last = e;
+                Thread.sleep(20);
             }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("partitions of " + topics + " have no leader after 30 s");
-            }
-            Thread.sleep(20);
         }
+        throw new TimeoutException("the partitions of " + topics + " are not served after 30 s: " + last);
     }
 
     /**
