@@ -15,7 +15,8 @@
  *       as the model learns (Lee et al., NeurIPS 2018).</li>
  * </ul>
  * {@link dev.mnemo.learner.ood.QuantileThreshold} turns a score into a decision, calibrated as a
- * quantile of in-distribution scores; {@link dev.mnemo.learner.ood.OodMetrics} measures a score
+ * quantile of in-distribution scores, and {@link dev.mnemo.learner.ood.CalibratedScorer} pairs a
+ * scorer with its threshold for one model; {@link dev.mnemo.learner.ood.OodMetrics} measures a score
  * with AUROC and the FPR at 95% TPR. {@link dev.mnemo.learner.ood.OodEvaluation} runs the
  * measurement for several scorers on an in / out pair of data sets.
  *
