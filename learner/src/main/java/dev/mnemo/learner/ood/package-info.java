@@ -12,10 +12,13 @@
  *       2020);</li>
  *   <li>{@link dev.mnemo.learner.ood.Mahalanobis}: distance of the penultimate features to the
  *       nearest class mean under a shared covariance, fitted on in-distribution data and refitted
- *       as the model learns (Lee et al., NeurIPS 2018).</li>
+ *       as the model learns (Lee et al., NeurIPS 2018); it can also use any hidden layer, or all
+ *       of them: on MNIST against Fashion-MNIST the default MLP's first hidden layer separates
+ *       best (AUROC 0.97 against 0.93 for the penultimate layer, see the drift bench).</li>
  * </ul>
  * {@link dev.mnemo.learner.ood.QuantileThreshold} turns a score into a decision, calibrated as a
- * quantile of in-distribution scores; {@link dev.mnemo.learner.ood.OodMetrics} measures a score
+ * quantile of in-distribution scores, and {@link dev.mnemo.learner.ood.CalibratedScorer} pairs a
+ * scorer with its threshold for one model; {@link dev.mnemo.learner.ood.OodMetrics} measures a score
  * with AUROC and the FPR at 95% TPR. {@link dev.mnemo.learner.ood.OodEvaluation} runs the
  * measurement for several scorers on an in / out pair of data sets.
  *
