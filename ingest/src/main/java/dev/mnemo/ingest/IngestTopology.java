@@ -36,9 +36,11 @@ import org.apache.kafka.streams.state.Stores;
  * bad record goes straight to {@code samples.dlq}. The valid ones are re-keyed by (source, id) and
  * written to the internal repartition topic {@code <applicationId>-}{@value #REPARTITION}{@code -repartition},
  * so that a sample, its copies and its late labels meet in one task whatever key they were
- * produced with. Second, {@value #ROUTE} de-duplicates samples with the window store
- * {@value #DEDUP_STORE} and joins late labels with the window store {@value #LABEL_STORE}, then
- * writes {@code samples.labelled}, {@code samples.unlabelled} or {@code samples.dlq}. Both stores
+ * produced with. Second, {@value #ROUTE} joins late labels with the window store
+ * {@value #LABEL_STORE} and de-duplicates samples with the same store, or, when the label
+ * retention is shorter than twice the de-duplication window, with the window store
+ * {@value #DEDUP_STORE} (see {@link #sharesLabelStore}), then
+ * writes {@code samples.labelled}, {@code samples.unlabelled} or {@code samples.dlq}. The stores
  * are persistent (RocksDB) and backed by changelog topics, so they survive restarts and move with
  * their task. By default the topology runs exactly once ({@link IngestConfig.Guarantee}).
  *
@@ -65,7 +67,10 @@ public final class IngestTopology {
     public static final String REPARTITION = "ingest-keyed";
     /** Name of the processor that de-duplicates, joins late labels and routes. */
     public static final String ROUTE = "dedup-join-route";
-    /** Window store of the (source, id) of accepted samples, for de-duplication. */
+    /**
+     * Window store of the (source, id) of accepted samples, for de-duplication; only when the label
+     * retention is shorter than twice the de-duplication window ({@link #sharesLabelStore}).
+     */
     public static final String DEDUP_STORE = "mnemo-ingest-dedup";
     /** Window store of accepted samples waiting for a late label, and of the labels already known. */
     public static final String LABEL_STORE = "mnemo-ingest-label-join";
@@ -109,9 +114,12 @@ public final class IngestTopology {
         StreamsBuilder builder = new StreamsBuilder();
         Duration window = config.dedupWindow();
         Duration retention = config.labelRetention();
-        builder.addStateStore(Stores.windowStoreBuilder(persistentStores
-                ? Stores.persistentWindowStore(DEDUP_STORE, window.multipliedBy(2), window, false)
-                : Stores.inMemoryWindowStore(DEDUP_STORE, window.multipliedBy(2), window, false), bytes, bytes));
+        boolean shared = sharesLabelStore(config);
+        if (!shared) {
+            builder.addStateStore(Stores.windowStoreBuilder(persistentStores
+                    ? Stores.persistentWindowStore(DEDUP_STORE, window.multipliedBy(2), window, false)
+                    : Stores.inMemoryWindowStore(DEDUP_STORE, window.multipliedBy(2), window, false), bytes, bytes));
+        }
         builder.addStateStore(Stores.windowStoreBuilder(persistentStores
                 ? Stores.persistentWindowStore(LABEL_STORE, retention, retention, false)
                 : Stores.inMemoryWindowStore(LABEL_STORE, retention, retention, false), bytes, bytes));
@@ -130,12 +138,22 @@ public final class IngestTopology {
                 .filter((k, v) -> v.goesTo(Routed.Destination.KEYED), Named.as("checked-keyed"))
                 .mapValues(Routed::value, Named.as("checked-keyed-value"))
                 .repartition(Repartitioned.with(bytes, bytes).withName(REPARTITION))
-                .process(RouteProcessor.supplier(config, counters, DEDUP_STORE, LABEL_STORE), Named.as(ROUTE),
-                        DEDUP_STORE, LABEL_STORE);
+                .process(RouteProcessor.supplier(config, counters, shared ? LABEL_STORE : DEDUP_STORE, LABEL_STORE),
+                        Named.as(ROUTE), shared ? new String[] {LABEL_STORE} : new String[] {DEDUP_STORE, LABEL_STORE});
         route(routed, Routed.Destination.LABELLED, config.topics().samplesLabelled(), LABELLED_SINK);
         route(routed, Routed.Destination.UNLABELLED, config.topics().samplesUnlabelled(), UNLABELLED_SINK);
         route(routed, Routed.Destination.DEAD_LETTER, config.topics().samplesDlq(), DEAD_LETTER_SINK);
         return builder.build();
+    }
+
+    /**
+     * Whether de-duplication reads the label-join store instead of a store of its own: when the
+     * label retention is at least twice the de-duplication window (the defaults: 7 days and 1
+     * hour), every accepted sample the window can reach is still in the label-join store, so a
+     * second store would only cost one more RocksDB write and one more changelog record per sample.
+     */
+    public static boolean sharesLabelStore(IngestConfig config) {
+        return config.labelRetention().compareTo(config.dedupWindow().multipliedBy(2)) >= 0;
     }
 
     private static void route(KStream<byte[], Routed> routed, Routed.Destination destination, String topic, String sink) {

@@ -24,11 +24,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** De-duplication by (source, id) within the window, on {@code TopologyTestDriver}. */
+/**
+ * De-duplication by (source, id) within the window, on {@code TopologyTestDriver}, with the
+ * label-join store answering (here) or a store of its own ({@link DedupOwnStoreTopologyTest}).
+ */
 class DedupTopologyTest {
 
     private static final long T0 = 1_767_000_000_000L;
-    private static final Duration WINDOW = Duration.ofMinutes(10);
+    static final Duration WINDOW = Duration.ofMinutes(10);
 
     @TempDir
     Path stateDir;
@@ -37,7 +40,12 @@ class DedupTopologyTest {
 
     @BeforeEach
     void start() {
-        h = new TopologyHarness(IngestConfig.defaults().withPrefix("d.").withFeatures(8).withDedupWindow(WINDOW), stateDir);
+        h = new TopologyHarness(config(), stateDir);
+    }
+
+    /** The label retention (7 days) is more than twice the window: the label store answers. */
+    IngestConfig config() {
+        return IngestConfig.defaults().withPrefix("d.").withFeatures(8).withDedupWindow(WINDOW);
     }
 
     @AfterEach

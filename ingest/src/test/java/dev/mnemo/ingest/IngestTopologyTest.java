@@ -237,9 +237,12 @@ class IngestTopologyTest {
                 IngestTopology.VALIDATE_SAMPLES, IngestTopology.VALIDATE_LABELS, IngestTopology.ROUTE,
                 IngestTopology.LABELLED_SINK, IngestTopology.UNLABELLED_SINK, IngestTopology.DEAD_LETTER_SINK,
                 IngestTopology.CHECK_DEAD_LETTER_SINK, IngestTopology.REPARTITION + "-repartition",
-                IngestTopology.DEDUP_STORE, IngestTopology.LABEL_STORE);
-        assertThat(driver.getWindowStore(IngestTopology.DEDUP_STORE)).isNotNull();
+                IngestTopology.LABEL_STORE);
         assertThat(driver.getWindowStore(IngestTopology.LABEL_STORE)).isNotNull();
+        assertThat(described).as("7 days of label retention cover the 1-hour de-duplication window")
+                .doesNotContain(IngestTopology.DEDUP_STORE);
+        assertThat(IngestTopology.build(config.withLabelRetention(config.dedupWindow())).describe().toString())
+                .contains(IngestTopology.DEDUP_STORE, IngestTopology.LABEL_STORE);
     }
 
     private Double metric(String name, String reason) {

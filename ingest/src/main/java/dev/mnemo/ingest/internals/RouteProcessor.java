@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * labels to the samples they belong to.
  *
  * <p><b>De-duplication.</b> A window store ({@code seenStore}) holds, per (source, id), the
- * timestamps of the accepted samples, with a retention of twice the window. A sample with
+ * timestamps of the accepted samples, with a retention of at least twice the window; when
+ * {@code seenStore} names the label store, the entries of the label store (one per accepted sample)
+ * serve, and nothing more is written. A sample with
  * timestamp t is a {@code duplicate} when the store holds the same (source, id) with a timestamp
  * in [t - window, t + window]; otherwise it is accepted and its timestamp stored. Beyond the window
  * the same (source, id) is accepted again as a new sample. A copy that arrives more than one window
@@ -87,11 +89,19 @@ public final class RouteProcessor implements Processor<byte[], byte[], byte[], R
         this.counters = counters;
     }
 
-    /** A supplier of processors that use the two named window stores. */
+    /**
+     * A supplier of processors that use the named window stores; {@code seenStoreName} may name the
+     * label store, whose retention must then be at least twice the de-duplication window.
+     */
     public static ProcessorSupplier<byte[], byte[], byte[], Routed> supplier(IngestConfig config, IngestCounters counters,
                                                                             String seenStoreName, String labelStoreName) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(counters, "counters");
+        if (Objects.equals(seenStoreName, labelStoreName) && !dev.mnemo.ingest.IngestTopology.sharesLabelStore(config)) {
+            throw new IllegalArgumentException("the label store can serve de-duplication only when the label retention ("
+                    + config.labelRetention() + ") is at least twice the de-duplication window (" + config.dedupWindow()
+                    + ")");
+        }
         return () -> new RouteProcessor(config, counters, seenStoreName, labelStoreName);
     }
 
@@ -99,8 +109,8 @@ public final class RouteProcessor implements Processor<byte[], byte[], byte[], R
     public void init(ProcessorContext<byte[], Routed> processorContext) {
         this.context = processorContext;
         this.metrics = IngestMetrics.register(processorContext.metrics(), processorContext.applicationId());
-        this.seen = processorContext.getStateStore(seenStoreName);
         this.labels = processorContext.getStateStore(labelStoreName);
+        this.seen = seenStoreName.equals(labelStoreName) ? labels : processorContext.getStateStore(seenStoreName);
     }
 
     @Override
@@ -145,7 +155,9 @@ public final class RouteProcessor implements Processor<byte[], byte[], byte[], R
                     + Math.abs(t - earlier) + " ms apart, within the de-duplication window of " + windowSpan);
             return;
         }
-        seen.put(key, SEEN, t);
+        if (seen != labels) {
+            seen.put(key, SEEN, t);
+        }
         Integer label = sample.label();
         labels.put(key, label == null ? unlabelledEntry(record.value()) : labelledEntry(label), t);
         Record<byte[], Routed> out = record.withKey(sample.id().getBytes(StandardCharsets.UTF_8))
