@@ -1,6 +1,7 @@
 package dev.mnemo.learner.service;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
@@ -32,13 +33,15 @@ class ReadPolicyIT {
     @Test
     void readOnlyEndpointsNeedAKnownUserWhenClosed() {
         for (String path : new String[] {"/", "/status", "/alerts", "/events/snapshot", "/models/versions", "/q/metrics"}) {
-            given().when().get(path).then().statusCode(401);
-            given().auth().preemptive().basic("viewer", "wrong").when().get(path).then().statusCode(401);
-            given().auth().preemptive().basic("viewer", "mnemo-viewer").when().get(path).then().statusCode(200);
+            assertThat(given().when().get(path).statusCode()).as("anonymous GET %s", path).isEqualTo(401);
+            assertThat(given().auth().preemptive().basic("viewer", "wrong").when().get(path).statusCode())
+                    .as("wrong password, GET %s", path).isEqualTo(401);
+            assertThat(given().auth().preemptive().basic("viewer", "mnemo-viewer").when().get(path).statusCode())
+                    .as("known user, GET %s", path).isEqualTo(200);
         }
-        given().when().get("/q/health/live").then().statusCode(200);
-        given().when().post("/admin/learning/pause").then().statusCode(401);
-        given().auth().preemptive().basic("viewer", "mnemo-viewer").when().post("/admin/learning/pause")
-                .then().statusCode(403);
+        assertThat(given().when().get("/q/health/live").statusCode()).as("liveness stays open").isEqualTo(200);
+        assertThat(given().when().post("/admin/learning/pause").statusCode()).as("anonymous admin call").isEqualTo(401);
+        assertThat(given().auth().preemptive().basic("viewer", "mnemo-viewer").when().post("/admin/learning/pause")
+                .statusCode()).as("admin call without the role").isEqualTo(403);
     }
 }
