@@ -1,5 +1,6 @@
 package dev.mnemo.learner.checkpoint;
 
+import static dev.mnemo.learner.checkpoint.BufferAssertions.assertSameContents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +29,6 @@ import dev.mnemo.learner.strategy.Lwf;
 import dev.mnemo.learner.strategy.Replay;
 import dev.mnemo.learner.strategy.StrategySpec;
 import dev.mnemo.replay.CompactReplayBuffer;
-import dev.mnemo.replay.ReplayBatch;
 
 class CheckpointStoreTest {
 
@@ -254,16 +254,6 @@ class CheckpointStoreTest {
         }
         System.out.printf("checkpoint of 784-256-128-10 + teacher + 1000 x 784 float32 buffer: %d bytes, write %s ms,"
                 + " verify+restore %s ms%n", bytes, java.util.Arrays.toString(writeMs), java.util.Arrays.toString(readMs));
-    }
-
-    private static void assertSameContents(CompactReplayBuffer actual, CompactReplayBuffer expected) {
-        ReplayBatch a = actual.contents();
-        ReplayBatch e = expected.contents();
-        assertThat(actual.size()).isEqualTo(expected.size()).isPositive();
-        assertThat(actual.seen()).isEqualTo(expected.seen());
-        assertThat(a.labels()).containsExactly(e.labels());
-        assertThat(a.tasks()).containsExactly(e.tasks());
-        assertThat(a.features()).isDeepEqualTo(e.features());
     }
 
     private static void flip(Path file, int at) throws IOException {

@@ -1,5 +1,6 @@
 package dev.mnemo.learner.stream;
 
+import static dev.mnemo.learner.checkpoint.BufferAssertions.assertSameContents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -32,7 +33,6 @@ import dev.mnemo.learner.strategy.Lwf;
 import dev.mnemo.learner.strategy.Replay;
 import dev.mnemo.learner.strategy.StrategySpec;
 import dev.mnemo.replay.CompactReplayBuffer;
-import dev.mnemo.replay.ReplayBatch;
 import dev.mnemo.schemas.TopicAdmin;
 import dev.mnemo.schemas.Topics;
 import dev.mnemo.schemas.serde.MnemoSerdes;
@@ -196,16 +196,6 @@ class CheckpointIT {
         assertThat(newest.getStrategy()).isEqualTo("lwf+replay");
         assertThat(newest.getCheckpointUri()).startsWith("file:");
         assertThat(newest.getMetrics()).containsKeys("accuracy.prequential", "samples.trained");
-    }
-
-    private static void assertSameContents(CompactReplayBuffer actual, CompactReplayBuffer expected) {
-        ReplayBatch a = actual.contents();
-        ReplayBatch e = expected.contents();
-        assertThat(actual.size()).isEqualTo(expected.size()).isPositive();
-        assertThat(actual.seen()).isEqualTo(expected.seen());
-        assertThat(a.labels()).containsExactly(e.labels());
-        assertThat(a.tasks()).containsExactly(e.tasks());
-        assertThat(a.features()).isDeepEqualTo(e.features());
     }
 
     private static List<Float> boxed(float[] values) {

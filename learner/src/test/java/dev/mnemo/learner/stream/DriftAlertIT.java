@@ -24,6 +24,7 @@ import dev.mnemo.deploy.testing.KafkaFixture;
 import dev.mnemo.ingest.dataset.DatasetSplit;
 import dev.mnemo.ingest.dataset.Datasets;
 import dev.mnemo.ingest.dataset.LabelledData;
+import dev.mnemo.ingest.dataset.StreamOrder;
 import dev.mnemo.learner.model.MlpSpec;
 import dev.mnemo.learner.strategy.StrategySpec;
 import dev.mnemo.learner.watch.WatchConfig;
@@ -152,17 +153,7 @@ class DriftAlertIT {
      * without labels, labels mapped through {@code permutation} when given.
      */
     private static List<Row> rows(LabelledData data, int from, int count, long seed, int[] permutation) {
-        int[] order = new int[data.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        SplittableRandom random = new SplittableRandom(11L);
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = StreamOrder.shuffled(data, 11L).indices();
         SplittableRandom unlabelled = new SplittableRandom(seed);
         List<Row> out = new ArrayList<>(count);
         for (int k = from; k < from + count; k++) {
