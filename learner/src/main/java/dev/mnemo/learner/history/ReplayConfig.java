@@ -66,7 +66,7 @@ public record ReplayConfig(List<StrategySpec> strategies, long seed, int classes
         for (String name : names) {
             StrategySpec d = StrategySpec.parse(name);
             specs.add(new StrategySpec(d.name(), d.replaySize(), d.bufferCapacity(), d.bufferPolicy(), d.uint8Buffer(),
-                    d.temperature(), d.lambda(), seed));
+                    d.temperature(), d.lambda(), seed, d.replayLoss(), d.lwfScope()));
         }
         return new ReplayConfig(specs, seed, 10, MlpSpec.DEFAULT_HIDDEN, 64, 256, 1000, 100, Holdout.none(), 2000, 0.002,
                 true);

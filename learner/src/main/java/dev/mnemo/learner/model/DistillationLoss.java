@@ -34,7 +34,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p><b>Which classes each softmax runs over.</b> The distillation softmax {@code softmax(z / T)}
  * runs over the classes where {@code q > 0}: a teacher that knew only some classes (the old tasks'
  * outputs, in Learning without Forgetting) constrains only those, and leaves the new classes to the
- * hard term. When {@code q} has full support, as {@code softmax(z_teacher / T)} of a teacher over
+ * hard term; a class given {@link #IN_SUPPORT_ZERO} takes part with a target of 0. When {@code q} has full support, as {@code softmax(z_teacher / T)} of a teacher over
  * all classes has, this is exactly the formula above. The hard part of a row may mark classes the
  * sample cannot be with {@code -1} instead of {@code 0} (a <em>class mask</em>): those classes are
  * removed from {@code softmax(z)} of that sample (their logits are treated as minus infinity),
@@ -69,6 +69,13 @@ public class DistillationLoss implements ILossFunction {
     public static final double DEFAULT_TEMPERATURE = 2.0;
     /** Default weight {@code lambda} of the distillation term. */
     public static final double DEFAULT_LAMBDA = 0.5;
+
+    /**
+     * A teacher probability that puts a class in the distillation softmax's support with a target of
+     * (practically) 0: the smallest normal float, whose share of the loss and gradient is below
+     * float precision.
+     */
+    public static final float IN_SUPPORT_ZERO = Float.MIN_NORMAL;
 
     private static final long serialVersionUID = 1L;
     /** Added to masked logits: exp underflows to exactly 0 in float and double. */

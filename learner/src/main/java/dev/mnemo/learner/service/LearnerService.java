@@ -68,7 +68,7 @@ public class LearnerService {
         MlpSpec spec = modelSpec();
         var s = config.strategy();
         StrategySpec strategy = new StrategySpec(s.name(), s.replaySize(), s.bufferCapacity(), s.bufferPolicy(),
-                s.bufferUint8(), s.temperature(), s.lambda(), s.seed());
+                s.bufferUint8(), s.temperature(), s.lambda(), s.seed(), s.replayLoss(), s.lwfScope());
         ContinualTrainer trainer = strategy.trainer(spec);
         Classifier model = trainer.model();
         LearnerLoopConfig loopConfig = new LearnerLoopConfig(topics, config.learner().groupId(), config.model().name(),

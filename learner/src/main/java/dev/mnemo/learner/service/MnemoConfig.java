@@ -159,9 +159,25 @@ public interface MnemoConfig {
         @WithDefault("false")
         boolean bufferUint8();
 
+        /**
+         * asymmetric: the stream rows' cross-entropy runs over the classes of their own batch only,
+         * the replayed rows' over every class (ER-ACE; keeps new classes from pushing the old ones
+         * down); plain: one cross-entropy over every class for all rows.
+         */
+        @WithDefault("asymmetric")
+        String replayLoss();
+
         /** LwF distillation temperature. */
         @WithDefault("2.0")
         double temperature();
+
+        /**
+         * seen: LwF's distillation softmax runs over every class seen so far, the new ones with a
+         * target of 0 (class-incremental LwF as van de Ven and Tolias run it); old: over the
+         * teacher's classes only.
+         */
+        @WithDefault("seen")
+        String lwfScope();
 
         /** LwF distillation weight. */
         @WithDefault("0.5")

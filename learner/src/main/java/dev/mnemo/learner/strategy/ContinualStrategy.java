@@ -13,6 +13,8 @@ import java.util.Optional;
  *       factors of all strategies, so the result does not depend on their order;</li>
  *   <li>{@link #compose(Batch)}: the batch to train on, given the batch so far (the stream batch for
  *       the first strategy); the only hook whose order matters, and only for the order of rows;</li>
+ *   <li>{@link #classMask(Batch, Batch, float[][], int)}: the classes each row's cross-entropy runs
+ *       over, refined in list order from the scenario's mask (replay's asymmetric loss);</li>
  *   <li>{@link #softTargets(Batch, float[][])}: soft targets for the composed batch, if any; at most
  *       one strategy may supply them;</li>
  *   <li>{@link #afterStep(Batch, Batch, StepResult)}: after the parameter update.</li>
@@ -75,6 +77,21 @@ public interface ContinualStrategy {
      */
     default Optional<SoftTargets> softTargets(Batch batch, float[][] classMask) {
         return Optional.empty();
+    }
+
+    /**
+     * The per-sample class mask of the hard (cross-entropy) term for the composed batch, given the
+     * mask so far (the scenario's, after the strategies before this one): a loss-term hook. Return
+     * {@code mask} unchanged to change nothing; never write into it.
+     *
+     * @param stream the samples that came from the stream (the first {@code stream.size()} rows of
+     *     {@code composed})
+     * @param composed the composed batch
+     * @param mask {@code [n][classes]} of 0/1, or null when every class is allowed
+     * @param classes the model's number of classes
+     */
+    default float[][] classMask(Batch stream, Batch composed, float[][] mask, int classes) {
+        return mask;
     }
 
     /**

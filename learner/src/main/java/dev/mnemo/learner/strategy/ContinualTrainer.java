@@ -21,7 +21,9 @@ import java.util.Optional;
  *       model (only when they change).</li>
  *   <li>Batch: starting from the stream batch, each strategy's {@link ContinualStrategy#compose} in
  *       list order (replay appends its rows here).</li>
- *   <li>Class mask: the {@link Scenario} restricts each sample to its task's classes, or not.</li>
+ *   <li>Class mask: the {@link Scenario} restricts each sample to its task's classes, or not; then
+ *       each strategy's {@link ContinualStrategy#classMask} may narrow it (replay's asymmetric
+ *       loss keeps the stream rows' cross-entropy on the classes of the stream batch).</li>
  *   <li>Soft targets: from the one strategy that supplies them (LwF), if any.</li>
  *   <li>One Adam step on {@link DistillationLoss}: plain cross-entropy without soft targets,
  *       {@code (1 - lambda) CE + lambda T^2 CE_T} with them. Skipped when nothing in the batch
@@ -220,7 +222,15 @@ public final class ContinualTrainer {
                 throw new IllegalStateException(s.getClass().getSimpleName() + ".compose returned null");
             }
         }
-        float[][] mask = scenario.classMask(batch.tasks(), model.spec().classes());
+        int classes = model.spec().classes();
+        float[][] mask = scenario.classMask(batch.tasks(), classes);
+        for (ContinualStrategy s : strategies) {
+            mask = s.classMask(stream, batch, mask, classes);
+            if (mask != null && mask.length != batch.size()) {
+                throw new IllegalStateException(s.getClass().getSimpleName() + " gave " + mask.length
+                        + " class-mask rows for a batch of " + batch.size());
+            }
+        }
         SoftTargets soft = null;
         for (ContinualStrategy s : strategies) {
             Optional<SoftTargets> t = s.softTargets(batch, mask);

@@ -16,11 +16,24 @@ import java.util.Optional;
  * soft labels {@code q = softmax(z_teacher / T)} over those old classes are computed on the samples
  * being trained on (the new data; with replay configured as well, also on the replayed rows), and
  * the loss becomes {@code (1 - lambda) * CE(y, softmax(z)) + lambda * T^2 * CE(q, softmax(z / T))}
- * ({@link DistillationLoss}, which holds the maths), the distillation softmax running over the old
- * classes. This is the paper's rule that the old outputs keep their responses on new data while
- * the new outputs are learnt from the labels, written for one shared output layer: distilling
- * over every class would also hold the new classes' logits at the teacher's low values, against
- * the labels. The scenario's class mask restricts the hard term only. Before the first boundary there is no teacher
+ * ({@link DistillationLoss}, which holds the maths). Which classes the student's distillation
+ * softmax runs over is the {@link Scope}:
+ * <ul>
+ *   <li>{@link Scope#OLD_CLASSES} (this class's default): the old classes only. This is the
+ *       paper's rule that the old outputs keep their responses on new data while the new outputs
+ *       are learnt from the labels alone, written for one shared output layer.</li>
+ *   <li>{@link Scope#SEEN_CLASSES} (the default of {@link StrategySpec}, so of the service, the
+ *       demo and the benchmark): also every seen class that competes with the old ones in the
+ *       sample's prediction, with a target of 0, as in van de Ven and Tolias's class-incremental
+ *       LwF (teacher scores zero-padded to the active classes). The term then also holds the new
+ *       classes' logits down on new data, against the hard term, which keeps old and new classes
+ *       competing in one head (class-incremental: Split-MNIST ends near 28% instead of 20%). A
+ *       class competes when the scenario's class mask allows it together with a teacher class: so
+ *       nothing is added in a task-incremental scenario, where a sample of the new task is never
+ *       scored against old classes, and nothing where every task has the same classes
+ *       (domain-incremental).</li>
+ * </ul>
+ * The scenario's class mask restricts the hard term only. Before the first boundary there is no teacher
  * and the step is plain cross-entropy. Unlabelled samples carry the distillation term only. An
  * optional warm-up trains only the output layer for the first {@code warmupSteps} steps after a
  * boundary, as the paper does for its new-task head.
@@ -50,6 +63,21 @@ public final class Lwf implements ContinualStrategy {
     private Classifier candidate;
     private BitSet candidateSeen;
     private int warmupLeft;
+    private Scope scope = Scope.OLD_CLASSES;
+
+    /** Which classes the student's distillation softmax {@code softmax(z / T)} runs over. */
+    public enum Scope {
+        /** The teacher's classes only: the new classes are left to the hard term (the default). */
+        OLD_CLASSES,
+        /**
+         * Also every class seen so far (the current batch's included) that the scenario's class
+         * mask lets compete with a teacher class in the sample's prediction: those take part with a
+         * target of 0, so the distillation term also holds their logits down on new data, against
+         * the hard term. This is the class-incremental LwF of van de Ven and Tolias (2019), whose
+         * student runs over all active classes with the teacher's targets zero-padded.
+         */
+        SEEN_CLASSES
+    }
 
     /** {@code T = 2}, {@code lambda = 0.5}, no warm-up. */
     public Lwf() {
@@ -81,6 +109,20 @@ public final class Lwf implements ContinualStrategy {
     public double lambda() {
         return lambda;
     }
+
+    /** The distillation softmax's classes. */
+    public Scope scope() {
+        return scope;
+    }
+
+    /** Sets the distillation softmax's classes from the next step on. */
+    public void setScope(Scope scope) {
+        if (scope == null) {
+            throw new IllegalArgumentException("scope must be non-null");
+        }
+        this.scope = scope;
+    }
+
 
     /**
      * Changes the weight of the distillation term from the next step on (safe at run time: the
@@ -249,7 +291,37 @@ public final class Lwf implements ContinualStrategy {
         float[][] mask = new float[batch.size()][];
         Arrays.fill(mask, teacherClasses);
         float[][] q = DistillationLoss.softTargets(teacher.logits(batch.features()), temperature, mask);
+        if (scope == Scope.SEEN_CLASSES) {
+            BitSet student = (BitSet) seenClasses.clone();
+            for (int label : batch.labels()) {
+                if (label != Batch.UNLABELLED) {
+                    student.set(label);
+                }
+            }
+            for (int i = 0; i < q.length; i++) {
+                float[] allowed = classMask == null ? null : classMask[i];
+                if (allowed != null && !competes(allowed)) {
+                    continue;
+                }
+                float[] row = q[i];
+                for (int c = student.nextSetBit(0); c >= 0 && c < row.length; c = student.nextSetBit(c + 1)) {
+                    if (teacherClasses[c] == 0f && (allowed == null || allowed[c] != 0f)) {
+                        row[c] = DistillationLoss.IN_SUPPORT_ZERO;
+                    }
+                }
+            }
+        }
         return Optional.of(new SoftTargets(q, temperature, lambda));
+    }
+
+    /** Whether a sample restricted to {@code allowed} can be predicted as one of the teacher's classes. */
+    private boolean competes(float[] allowed) {
+        for (int c = 0; c < allowed.length && c < teacherClasses.length; c++) {
+            if (allowed[c] != 0f && teacherClasses[c] != 0f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

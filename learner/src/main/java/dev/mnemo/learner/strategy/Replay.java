@@ -18,8 +18,18 @@ import java.util.SplittableRandom;
  * new Replay(new ReservoirBuffer(SampleFormat.uint8(784), 10_000, 42L), 128, 7L);  // + up to 128 replayed
  * }</pre>
  *
+ * <p><b>Asymmetric loss</b> (optional, ER-ACE): the stream rows' cross-entropy runs only over the
+ * classes present in the stream batch, the replayed rows' over every class the scenario allows. In
+ * class-incremental learning the stream batch holds only the new task's classes; with one softmax
+ * over all classes, its gradient pushes every old class's logit down on new data, and the model
+ * drifts towards predicting the newest classes. Masking the old classes out of the stream rows'
+ * softmax leaves them to be shaped by the replayed rows alone, where every class competes.
+ *
  * <h2>References</h2>
  * <ul>
+ *   <li>L. Caccia, R. Aljundi, N. Asadi, T. Tuytelaars, J. Pineau and E. Belilovsky, "New Insights
+ *       on Reducing Abrupt Representation Change in Online Continual Learning", ICLR 2022
+ *       (arXiv:2104.05025): the asymmetric cross-entropy, ER-ACE.</li>
  *   <li>A. Chaudhry, M. Rohrbach, M. Elhoseiny, T. Ajanthan, P. K. Dokania, P. H. S. Torr and
  *       M. Ranzato, "On Tiny Episodic Memories in Continual Learning", arXiv:1902.10486, 2019.</li>
  * </ul>
@@ -28,6 +38,7 @@ public final class Replay implements ContinualStrategy {
 
     private volatile int replaySize;
     private final long seed;
+    private final boolean asymmetric;
     private ReplayBuffer buffer;
     private SplittableRandom random;
 
@@ -38,6 +49,17 @@ public final class Replay implements ContinualStrategy {
      * @throws IllegalArgumentException if {@code buffer} is null or {@code replaySize < 1}
      */
     public Replay(ReplayBuffer buffer, int replaySize, long seed) {
+        this(buffer, replaySize, seed, false);
+    }
+
+    /**
+     * @param buffer the memory; this strategy adds to it and samples from it
+     * @param replaySize replayed samples per step, at least 1
+     * @param seed seed of the draws
+     * @param asymmetric the stream rows' cross-entropy over the stream batch's classes only (ER-ACE)
+     * @throws IllegalArgumentException if {@code buffer} is null or {@code replaySize < 1}
+     */
+    public Replay(ReplayBuffer buffer, int replaySize, long seed, boolean asymmetric) {
         if (buffer == null) {
             throw new IllegalArgumentException("buffer must be non-null");
         }
@@ -47,7 +69,13 @@ public final class Replay implements ContinualStrategy {
         this.buffer = buffer;
         this.replaySize = replaySize;
         this.seed = seed;
+        this.asymmetric = asymmetric;
         this.random = new SplittableRandom(seed);
+    }
+
+    /** Whether the stream rows' cross-entropy runs over the stream batch's classes only (ER-ACE). */
+    public boolean asymmetric() {
+        return asymmetric;
     }
 
     /**
@@ -99,6 +127,52 @@ public final class Replay implements ContinualStrategy {
         return batch.concat(new Batch(drawn.features(), drawn.labels(), drawn.tasks()));
     }
 
+    /**
+     * With the asymmetric loss, the stream rows keep only the classes labelled in the stream batch
+     * (within the scenario's mask); the replayed rows keep the mask they had. Unchanged when nothing
+     * was replayed: without memory rows, masking would only stop the stream from pushing down old
+     * classes that nothing else holds up either.
+     */
+    @Override
+    public float[][] classMask(Batch stream, Batch composed, float[][] mask, int classes) {
+        if (!asymmetric || composed.size() == stream.size()) {
+            return mask;
+        }
+        float[] present = new float[classes];
+        boolean any = false;
+        for (int label : stream.labels()) {
+            if (label != Batch.UNLABELLED && label < classes) {
+                present[label] = 1f;
+                any = true;
+            }
+        }
+        if (!any) {
+            return mask;
+        }
+        float[][] out = new float[composed.size()][];
+        for (int i = 0; i < out.length; i++) {
+            float[] row = mask == null ? null : mask[i];
+            if (i < stream.size()) {
+                float[] narrowed = present.clone();
+                boolean open = false;
+                for (int c = 0; c < classes; c++) {
+                    narrowed[c] *= row == null ? 1f : row[c];
+                    open |= narrowed[c] != 0f;
+                }
+                out[i] = open ? narrowed : (row == null ? ones(classes) : row);
+            } else {
+                out[i] = row == null ? ones(classes) : row;
+            }
+        }
+        return out;
+    }
+
+    private static float[] ones(int n) {
+        float[] row = new float[n];
+        java.util.Arrays.fill(row, 1f);
+        return row;
+    }
+
     @Override
     public void afterStep(Batch stream, Batch trained, StepResult result) {
         for (int i = 0; i < stream.size(); i++) {
@@ -110,6 +184,7 @@ public final class Replay implements ContinualStrategy {
 
     @Override
     public String toString() {
-        return "Replay[replaySize=" + replaySize + ", capacity=" + buffer.capacity() + "]";
+        return "Replay[replaySize=" + replaySize + ", capacity=" + buffer.capacity()
+                + (asymmetric ? ", asymmetric" : "") + "]";
     }
 }

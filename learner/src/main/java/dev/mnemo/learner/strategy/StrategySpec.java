@@ -29,14 +29,23 @@ import dev.mnemo.replay.storage.SampleFormat;
  * @param temperature     LwF distillation temperature, above 0
  * @param lambda          LwF distillation weight, in [0, 1]
  * @param seed            seed of the buffer and of replay draws
+ * @param replayLoss      asymmetric (the stream rows' cross-entropy over the stream batch's classes
+ *                        only, ER-ACE; see {@link Replay}) or plain
+ * @param lwfScope        the classes LwF's distillation softmax runs over: seen (every class seen so
+ *                        far, new ones with target 0) or old (the teacher's classes only); see
+ *                        {@link Lwf.Scope}
  */
 public record StrategySpec(String name, int replaySize, int bufferCapacity, String bufferPolicy, boolean uint8Buffer,
-                           double temperature, double lambda, long seed) {
+                           double temperature, double lambda, long seed, String replayLoss, String lwfScope) {
 
     /** The names {@link #parse} accepts. */
     public static final List<String> NAMES = List.of("fine-tune", "lwf", "replay", "lwf+replay");
     /** The buffer policies. */
     public static final List<String> POLICIES = List.of("reservoir", "class-balanced");
+    /** The replay losses: {@code asymmetric} (the default) or {@code plain}. */
+    public static final List<String> REPLAY_LOSSES = List.of("asymmetric", "plain");
+    /** The LwF scopes: {@code seen} (the default) or {@code old}. */
+    public static final List<String> LWF_SCOPES = List.of("seen", "old");
 
     public StrategySpec {
         name = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
@@ -45,6 +54,12 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
         }
         if (!POLICIES.contains(bufferPolicy)) {
             throw new IllegalArgumentException("buffer policy must be one of " + POLICIES + ", got '" + bufferPolicy + "'");
+        }
+        if (!REPLAY_LOSSES.contains(replayLoss)) {
+            throw new IllegalArgumentException("replay loss must be one of " + REPLAY_LOSSES + ", got '" + replayLoss + "'");
+        }
+        if (!LWF_SCOPES.contains(lwfScope)) {
+            throw new IllegalArgumentException("LwF scope must be one of " + LWF_SCOPES + ", got '" + lwfScope + "'");
         }
         if (replaySize < 1) {
             throw new IllegalArgumentException("replaySize must be >= 1, got " + replaySize);
@@ -58,21 +73,46 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
         }
     }
 
-    /** The named strategy with defaults: replay 64 per step, a class-balanced float32 buffer of 1000, T 2, lambda 0.5. */
+    /** With the asymmetric replay loss and LwF over the seen classes. */
+    public StrategySpec(String name, int replaySize, int bufferCapacity, String bufferPolicy, boolean uint8Buffer,
+                        double temperature, double lambda, long seed) {
+        this(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed, "asymmetric",
+                "seen");
+    }
+
+    /**
+     * The named strategy with defaults: replay 64 per step with the asymmetric loss, a class-balanced
+     * float32 buffer of 1000, LwF over the seen classes with T 2, lambda 0.5.
+     */
     public static StrategySpec parse(String name) {
         return new StrategySpec(name, 64, 1000, "class-balanced", false, 2.0, 0.5, 7L);
     }
 
     public StrategySpec withBuffer(int capacity, String policy) {
-        return new StrategySpec(name, replaySize, capacity, policy, uint8Buffer, temperature, lambda, seed);
+        return new StrategySpec(name, replaySize, capacity, policy, uint8Buffer, temperature, lambda, seed, replayLoss,
+                lwfScope);
     }
 
     public StrategySpec withReplaySize(int size) {
-        return new StrategySpec(name, size, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed);
+        return new StrategySpec(name, size, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed,
+                replayLoss, lwfScope);
     }
 
     public StrategySpec withDistillation(double newTemperature, double newLambda) {
-        return new StrategySpec(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, newTemperature, newLambda, seed);
+        return new StrategySpec(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, newTemperature, newLambda,
+                seed, replayLoss, lwfScope);
+    }
+
+    /** With the replay loss {@code asymmetric} or {@code plain}. */
+    public StrategySpec withReplayLoss(String loss) {
+        return new StrategySpec(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed,
+                loss, lwfScope);
+    }
+
+    /** With LwF's distillation softmax over {@code seen} or {@code old} classes. */
+    public StrategySpec withLwfScope(String scope) {
+        return new StrategySpec(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed,
+                replayLoss, scope);
     }
 
     public boolean usesReplay() {
@@ -101,10 +141,12 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
         Classifier classifier = Classifier.create(model, OutputHead.LOGITS);
         List<ContinualStrategy> plugins = new ArrayList<>();
         if (usesLwf()) {
-            plugins.add(new Lwf(temperature, lambda, 0));
+            Lwf lwf = new Lwf(temperature, lambda, 0);
+            lwf.setScope("seen".equals(lwfScope) ? Lwf.Scope.SEEN_CLASSES : Lwf.Scope.OLD_CLASSES);
+            plugins.add(lwf);
         }
         if (usesReplay()) {
-            plugins.add(new Replay(buffer(model.inputs()), replaySize, seed));
+            plugins.add(new Replay(buffer(model.inputs()), replaySize, seed, "asymmetric".equals(replayLoss)));
         }
         return new ContinualTrainer(classifier, scenario, plugins);
     }

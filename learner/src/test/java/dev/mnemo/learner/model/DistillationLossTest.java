@@ -119,6 +119,21 @@ class DistillationLossTest {
     }
 
     @Test
+    void aClassMarkedInSupportWithZeroTargetJoinsTheDistillationSoftmax() {
+        // q = (0.5, 0.5, 0+, 0): class 2 takes part in softmax(z / T) with a target of (practically) 0.
+        INDArray z = Nd4j.create(new double[][] {{0.0, 0.0, Math.log(2) * 2, -3.0}});
+        INDArray labels = Nd4j.create(new double[][] {{0, 0, 0, 0, 0.5, 0.5, DistillationLoss.IN_SUPPORT_ZERO, 0}});
+        DistillationLoss loss = new DistillationLoss(2.0, 1.0);
+        // softmax((0, 0, ln 2)) = (1/4, 1/4, 1/2)
+        double expected = 4 * (-0.5 * Math.log(0.25) - 0.5 * Math.log(0.25));
+        assertThat(loss.computeScore(labels, z, new ActivationIdentity(), null, true)).isCloseTo(expected, within(1e-9));
+        INDArray grad = loss.computeGradient(labels, z, new ActivationIdentity(), null);
+        assertThat(grad.getDouble(0, 2)).as("pushed towards its target 0").isCloseTo(2 * 0.5, within(1e-9));
+        assertThat(grad.getDouble(0, 0)).isCloseTo(2 * (0.25 - 0.5), within(1e-9));
+        assertThat(grad.getDouble(0, 3)).isZero();
+    }
+
+    @Test
     void aClassMaskInTheLabelsRemovesClassesFromTheHardSoftmax() {
         // classes 2 and 3 excluded: softmax over (0, ln 3) = (1/4, 3/4), label 0
         INDArray z = Nd4j.create(new double[][] {{0.0, Math.log(3), 4.0, 7.0}});

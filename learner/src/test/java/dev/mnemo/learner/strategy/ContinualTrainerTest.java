@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mnemo.learner.model.Classifier;
+import dev.mnemo.learner.model.DistillationLoss;
 import dev.mnemo.learner.model.MlpSpec;
 import dev.mnemo.learner.model.OutputHead;
 import dev.mnemo.replay.ReservoirBuffer;
@@ -121,6 +122,61 @@ class ContinualTrainerTest {
 
         assertThat(lwf.state().seenClasses()).containsExactly(0, 1, 2);
         assertThat(lwf.state().teacherClasses()).as("the new class is not distilled").containsExactly(0, 1);
+    }
+
+    @Test
+    void asymmetricReplayKeepsTheStreamRowsOnTheirBatchsClasses() {
+        ListBuffer buffer = new ListBuffer(64, new SplittableRandom(1L));
+        Replay asymmetric = new Replay(buffer, 8, 2L, true);
+        Replay plain = new Replay(buffer, 8, 2L, false);
+        asymmetric.afterStep(Synthetic.blobs(16, 8, new int[] {0, 1}, 0, 1L), null, null);
+        Batch stream = Synthetic.blobs(4, 8, new int[] {2, 3}, 1, 2L);
+        Batch composed = asymmetric.compose(stream);
+        assertThat(composed.size()).isEqualTo(12);
+
+        float[][] mask = asymmetric.classMask(stream, composed, null, 4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(mask[i]).as("stream row %d: only the stream batch's classes", i).containsExactly(0f, 0f, 1f, 1f);
+        }
+        for (int i = 4; i < 12; i++) {
+            assertThat(mask[i]).as("replayed row %d: every class", i).containsExactly(1f, 1f, 1f, 1f);
+        }
+        float[][] taskMask = new float[12][];
+        java.util.Arrays.fill(taskMask, new float[] {0f, 1f, 1f, 0f});
+        float[][] narrowed = asymmetric.classMask(stream, composed, taskMask, 4);
+        assertThat(narrowed[0]).as("within the scenario's mask").containsExactly(0f, 0f, 1f, 0f);
+        assertThat(narrowed[11]).containsExactly(0f, 1f, 1f, 0f);
+        assertThat(plain.classMask(stream, composed, null, 4)).isNull();
+        assertThat(asymmetric.classMask(stream, stream, null, 4)).as("nothing replayed: unchanged").isNull();
+
+        ContinualTrainer trainer = new ContinualTrainer(Classifier.create(SPEC, OutputHead.LOGITS),
+                new ClassIncremental(), List.of(asymmetric));
+        assertThat(trainer.step(stream).trained()).isTrue();
+    }
+
+    @Test
+    void lwfOverSeenClassesPutsTheNewClassesInTheDistillationSoftmaxWithTargetZero() {
+        for (Lwf.Scope scope : Lwf.Scope.values()) {
+            Lwf lwf = new Lwf();
+            lwf.setScope(scope);
+            ContinualTrainer trainer = new ContinualTrainer(Classifier.create(SPEC, OutputHead.LOGITS),
+                    new ClassIncremental(), List.of(lwf));
+            trainer.step(Synthetic.blobs(16, 8, new int[] {0, 1}, 0, 1L));
+            trainer.taskBoundary();
+            Batch next = Synthetic.blobs(4, 8, new int[] {2}, 1, 2L);
+            float[][] q = lwf.softTargets(next, null).orElseThrow().probabilities();
+            for (float[] row : q) {
+                assertThat(row[0] + row[1]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-6f));
+                assertThat(row[2]).as(scope + ": the batch's new class")
+                        .isEqualTo(scope == Lwf.Scope.SEEN_CLASSES ? DistillationLoss.IN_SUPPORT_ZERO : 0f);
+                assertThat(row[3]).as(scope + ": a class not seen yet").isZero();
+            }
+            float[][] ownTask = new float[next.size()][];
+            java.util.Arrays.fill(ownTask, new float[] {0f, 0f, 1f, 1f});
+            for (float[] row : lwf.softTargets(next, ownTask).orElseThrow().probabilities()) {
+                assertThat(row[2]).as(scope + ": a task-incremental sample never competes with old classes").isZero();
+            }
+        }
     }
 
     @Test

@@ -34,7 +34,8 @@ import java.util.function.Function;
  *   <li>{@code --hidden W,W}: hidden layer widths instead of the protocol's</li>
  *   <li>{@code --buffer-storage uint8|float32} [float32]: how the replay buffer stores samples</li>
  *   <li>{@code --replay-size N} [128], {@code --buffer N} [2000], {@code --buffer-policy P}
- *       [class-balanced], {@code --lwf-temperature T} [2], {@code --lwf-lambda L} [0.5]</li>
+ *       [class-balanced], {@code --replay-loss asymmetric|plain} [asymmetric], {@code --lwf-temperature T}
+ *       [2], {@code --lwf-lambda L} [0.5], {@code --lwf-scope seen|old} [seen]</li>
  *   <li>{@code --test-samples N}: test samples per task, at most [all]</li>
  *   <li>{@code --jobs N} [1]: runs in parallel (one core each)</li>
  *   <li>{@code --out DIR} [bench-results/cl]</li>
@@ -89,6 +90,8 @@ public final class ClBench {
         boolean uint8 = false;
         double temperature = d.temperature();
         double lambda = d.lambda();
+        String replayLoss = d.replayLoss();
+        String lwfScope = d.lwfScope();
         int testSamples = d.testPerTask();
         int jobs = 1;
         Path out = Path.of("bench-results", "cl");
@@ -121,13 +124,15 @@ public final class ClBench {
                     }
                     case "--lwf-temperature" -> temperature = Double.parseDouble(value);
                     case "--lwf-lambda" -> lambda = Double.parseDouble(value);
+                    case "--lwf-scope" -> lwfScope = value;
+                    case "--replay-loss" -> replayLoss = value;
                     case "--test-samples" -> testSamples = Integer.parseInt(value);
                     case "--jobs" -> jobs = Integer.parseInt(value);
                     case "--out" -> out = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + flag + "; known: --quick"
                             + " --benchmarks --scenarios --strategies --seeds --first-seed --iterations --hidden"
-                            + " --replay-size --buffer --buffer-policy --buffer-storage --lwf-temperature --lwf-lambda"
-                            + " --test-samples --jobs --out");
+                            + " --replay-size --buffer --buffer-policy --buffer-storage --replay-loss --lwf-temperature"
+                            + " --lwf-lambda --lwf-scope --test-samples --jobs --out");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(flag + " needs a number, got '" + value + "'");
@@ -158,7 +163,8 @@ public final class ClBench {
         for (int k = 0; k < seeds; k++) {
             seedList.add(firstSeed + k);
         }
-        ClOptions options = new ClOptions(replaySize, buffer, policy, temperature, lambda, testSamples, uint8);
+        ClOptions options = new ClOptions(replaySize, buffer, policy, temperature, lambda, testSamples, uint8,
+                replayLoss, lwfScope);
         return new Config(bs, ss, List.copyOf(strategies), seedList, options, jobs, out,
                 "./mnemo bench cl " + String.join(" ", args));
     }

@@ -7,7 +7,7 @@ import dev.mnemo.learner.strategy.StrategySpec;
  *
  * <p>Defaults: a class-balanced replay buffer of 2000 samples in total (the iCaRL comparison's
  * budget), 128 replayed samples per step (the stream batch size, so stream and memory weigh the
- * same), LwF temperature 2 and weight 0.5. {@code (1 - lambda) CE + lambda T^2 CE_T} with
+ * same) with the asymmetric replay loss, LwF temperature 2 and weight 0.5 over the seen classes. {@code (1 - lambda) CE + lambda T^2 CE_T} with
  * {@code lambda = 0.5} is the LwF paper's {@code L_new + lambda_o L_old} with {@code lambda_o = 1}
  * up to a factor 2, which Adam's step does not see.
  *
@@ -19,19 +19,35 @@ import dev.mnemo.learner.strategy.StrategySpec;
  * @param testPerTask    test samples per task, at most (0: all)
  * @param uint8Buffer    store the replay buffer as uint8 with a scale (inputs in [0, 1]) instead of
  *                       float32
+ * @param replayLoss     asymmetric or plain (see {@link StrategySpec#replayLoss()})
+ * @param lwfScope       seen or old (see {@link StrategySpec#lwfScope()})
  */
 public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy, double temperature, double lambda,
-                        int testPerTask, boolean uint8Buffer) {
+                        int testPerTask, boolean uint8Buffer, String replayLoss, String lwfScope) {
 
     /** Checks the values through {@link StrategySpec}'s rules. */
     public ClOptions {
-        new StrategySpec("fine-tune", replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, 0L);
+        spec("fine-tune", replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, replayLoss,
+                lwfScope, 0L);
     }
 
-    /** With a float32 buffer. */
+    /** With a float32 buffer, the asymmetric replay loss and LwF over the seen classes. */
     public ClOptions(int replaySize, int bufferCapacity, String bufferPolicy, double temperature, double lambda,
                      int testPerTask) {
-        this(replaySize, bufferCapacity, bufferPolicy, temperature, lambda, testPerTask, false);
+        this(replaySize, bufferCapacity, bufferPolicy, temperature, lambda, testPerTask, false, "asymmetric", "seen");
+    }
+
+    /** The learner's configuration of {@code strategy} with these settings. */
+    public StrategySpec strategy(String strategy, long seed) {
+        return spec(strategy, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, replayLoss,
+                lwfScope, seed);
+    }
+
+    private static StrategySpec spec(String strategy, int replaySize, int bufferCapacity, String bufferPolicy,
+                                     boolean uint8Buffer, double temperature, double lambda, String replayLoss,
+                                     String lwfScope, long seed) {
+        return new StrategySpec(strategy, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda,
+                seed, replayLoss, lwfScope);
     }
 
     /**
@@ -54,6 +70,9 @@ public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy,
             if (uint8Buffer) {
                 parts.add("uint8 buffer");
             }
+            if (!replayLoss.equals(d.replayLoss)) {
+                parts.add(replayLoss + " replay loss");
+            }
         }
         if (strategy.startsWith("lwf")) {
             if (temperature != d.temperature) {
@@ -61,6 +80,9 @@ public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy,
             }
             if (lambda != d.lambda) {
                 parts.add("lambda=" + lambda);
+            }
+            if (!lwfScope.equals(d.lwfScope)) {
+                parts.add("distilling " + lwfScope + " classes");
             }
         }
         return String.join(", ", parts);

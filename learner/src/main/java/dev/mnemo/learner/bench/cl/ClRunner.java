@@ -62,8 +62,7 @@ public final class ClRunner {
         boolean joint = "joint".equals(strategy);
         ContinualTrainer trainer = joint
                 ? new ContinualTrainer(Classifier.create(spec, OutputHead.LOGITS), tasks.scenario(), List.of())
-                : new StrategySpec(strategy, options.replaySize(), options.bufferCapacity(), options.bufferPolicy(),
-                        options.uint8Buffer(), options.temperature(), options.lambda(), seed).trainer(spec, tasks.scenario());
+                : options.strategy(strategy, seed).trainer(spec, tasks.scenario());
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
         AccuracyMatrix matrix = new AccuracyMatrix(tasks.count());
         matrix.setBaseline(evaluate(trainer, tasks));
