@@ -49,6 +49,8 @@ public final class Mahalanobis implements OodScorer {
     private final int layer;
     private final int dimension;
     private final double[][] whitening;
+    /** {@code whitening} transposed: row k holds column k, non-zero from index k on (for the axpy loop). */
+    private final double[][] whiteningT;
     private final double[][] whitenedMeans;
     private final long modelVersion;
 
@@ -56,6 +58,7 @@ public final class Mahalanobis implements OodScorer {
         this.layer = layer;
         this.dimension = dimension;
         this.whitening = whitening;
+        this.whiteningT = transpose(whitening);
         this.whitenedMeans = whitenedMeans;
         this.modelVersion = modelVersion;
     }
@@ -269,7 +272,7 @@ public final class Mahalanobis implements OodScorer {
             for (int j = 0; j < dimension; j++) {
                 x[j] = features[i][j];
             }
-            double[] g = multiplyLower(whitening, x);
+            double[] g = multiplyLowerByColumns(whiteningT, x);
             double best = Double.POSITIVE_INFINITY;
             for (double[] mu : whitenedMeans) {
                 double s = 0.0;
@@ -316,11 +319,9 @@ public final class Mahalanobis implements OodScorer {
         int d = a.length;
         double[][] l = new double[d][d];
         for (int i = 0; i < d; i++) {
+            double[] li = l[i];
             for (int j = 0; j <= i; j++) {
-                double s = a[i][j];
-                for (int k = 0; k < j; k++) {
-                    s -= l[i][k] * l[j][k];
-                }
+                double s = a[i][j] - dot(li, l[j], j);
                 if (i == j) {
                     if (!(s > 0.0)) {
                         throw new IllegalArgumentException("covariance is not positive definite at row " + i);
@@ -334,33 +335,88 @@ public final class Mahalanobis implements OodScorer {
         return l;
     }
 
-    /** Inverse of a lower-triangular matrix, by forward substitution per column. */
+    /**
+     * Inverse of a lower-triangular matrix, by forward substitution a row at a time: row i of the
+     * inverse is {@code (e_i - sum_{k<i} l[i][k] inv[k]) / l[i][i]}, and {@code inv[k]} is zero
+     * beyond column k, so each term is a short contiguous multiply-add.
+     */
     static double[][] invertLower(double[][] l) {
         int d = l.length;
         double[][] inv = new double[d][d];
-        for (int col = 0; col < d; col++) {
-            inv[col][col] = 1.0 / l[col][col];
-            for (int i = col + 1; i < d; i++) {
-                double s = 0.0;
-                for (int k = col; k < i; k++) {
-                    s -= l[i][k] * inv[k][col];
+        for (int i = 0; i < d; i++) {
+            double[] row = inv[i];
+            double[] li = l[i];
+            for (int k = 0; k < i; k++) {
+                double f = li[k];
+                if (f == 0.0) {
+                    continue;
                 }
-                inv[i][col] = s / l[i][i];
+                double[] prev = inv[k];
+                for (int c = 0; c <= k; c++) {
+                    row[c] -= f * prev[c];
+                }
             }
+            double diagonal = li[i];
+            for (int c = 0; c < i; c++) {
+                row[c] /= diagonal;
+            }
+            row[i] = 1.0 / diagonal;
         }
         return inv;
+    }
+
+    /** {@code sum_{k<n} a[k] b[k]} with four running sums (independent chains the processor overlaps). */
+    private static double dot(double[] a, double[] b, int n) {
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        int k = 0;
+        for (; k + 3 < n; k += 4) {
+            s0 += a[k] * b[k];
+            s1 += a[k + 1] * b[k + 1];
+            s2 += a[k + 2] * b[k + 2];
+            s3 += a[k + 3] * b[k + 3];
+        }
+        for (; k < n; k++) {
+            s0 += a[k] * b[k];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    private static double[][] transpose(double[][] m) {
+        int d = m.length;
+        double[][] t = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                t[j][i] = m[i][j];
+            }
+        }
+        return t;
+    }
+
+    /** {@code L x} for lower-triangular L given as its transpose: a sum of columns, each a contiguous multiply-add. */
+    private static double[] multiplyLowerByColumns(double[][] lowerT, double[] x) {
+        int d = x.length;
+        double[] y = new double[d];
+        for (int k = 0; k < d; k++) {
+            double xk = x[k];
+            if (xk == 0.0) {
+                continue;
+            }
+            double[] column = lowerT[k];
+            for (int i = k; i < d; i++) {
+                y[i] += column[i] * xk;
+            }
+        }
+        return y;
     }
 
     private static double[] multiplyLower(double[][] lower, double[] x) {
         int d = x.length;
         double[] y = new double[d];
         for (int i = 0; i < d; i++) {
-            double[] row = lower[i];
-            double s = 0.0;
-            for (int k = 0; k <= i; k++) {
-                s += row[k] * x[k];
-            }
-            y[i] = s;
+            y[i] = dot(lower[i], x, i + 1);
         }
         return y;
     }

@@ -54,6 +54,101 @@ class ScorersTest {
     }
 
     @Test
+    void choleskyAndTheTriangularInverseReconstructACorrelatedMatrix() {
+        int d = 37;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3L);
+        double[][] b = new double[d][d];
+        for (double[] row : b) {
+            for (int j = 0; j < d; j++) {
+                row[j] = random.nextDouble(-1, 1);
+            }
+        }
+        double[][] a = new double[d][d];   // B B^T + I: symmetric positive definite, every entry correlated
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                double sum = i == j ? 1.0 : 0.0;
+                for (int k = 0; k < d; k++) {
+                    sum += b[i][k] * b[j][k];
+                }
+                a[i][j] = sum;
+            }
+        }
+        double[][] l = Mahalanobis.cholesky(a);
+        double[][] inverse = Mahalanobis.invertLower(l);
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                double llt = 0.0;
+                double il = 0.0;
+                for (int k = 0; k < d; k++) {
+                    llt += l[i][k] * l[j][k];
+                    il += inverse[i][k] * l[k][j];
+                }
+                assertThat(llt).as("(L L^T)[%d][%d]", i, j).isCloseTo(a[i][j], within(1e-9));
+                assertThat(il).as("(L^-1 L)[%d][%d]", i, j).isCloseTo(i == j ? 1.0 : 0.0, within(1e-9));
+                if (j > i) {
+                    assertThat(l[i][j]).isZero();
+                    assertThat(inverse[i][j]).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
+    void mahalanobisScoresCorrelatedFeaturesAsTheDefinitionSays() {
+        int d = 6;
+        int n = 40;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5L);
+        float[][] f = new float[n][d];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 2;
+            double shared = random.nextGaussian();
+            for (int j = 0; j < d; j++) {
+                f[i][j] = (float) (3 * y[i] + shared * (j + 1) + random.nextGaussian());   // correlated columns
+            }
+        }
+        double shrinkage = 1e-3;
+        Mahalanobis m = Mahalanobis.fit(f, y, 2, shrinkage, 0L);
+        double[][] mu = new double[2][d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                mu[y[i]][j] += f[i][j] / (n / 2.0);
+            }
+        }
+        double[][] cov = new double[d][d];
+        double trace = 0;
+        for (int a = 0; a < d; a++) {
+            for (int b = 0; b < d; b++) {
+                for (int i = 0; i < n; i++) {
+                    cov[a][b] += (f[i][a] - mu[y[i]][a]) * (f[i][b] - mu[y[i]][b]) / n;
+                }
+            }
+            trace += cov[a][a];
+        }
+        for (int a = 0; a < d; a++) {
+            cov[a][a] += shrinkage * trace / d;
+        }
+        double[][] w = Mahalanobis.invertLower(Mahalanobis.cholesky(cov));
+        float[][] probes = {f[0], f[1], {0, 1, 2, 3, 4, 5}, {9, -9, 9, -9, 9, -9}};
+        double[] scores = m.score(probes);
+        for (int p = 0; p < probes.length; p++) {
+            double best = Double.POSITIVE_INFINITY;
+            for (double[] centre : mu) {
+                double sum = 0;
+                for (int i = 0; i < d; i++) {
+                    double g = 0;
+                    for (int k = 0; k < d; k++) {
+                        g += w[i][k] * (probes[p][k] - centre[k]);
+                    }
+                    sum += g * g;
+                }
+                best = Math.min(best, sum);
+            }
+            assertThat(scores[p]).as("probe %d", p).isCloseTo(best, within(1e-6 * Math.max(1, best)));
+        }
+    }
+
+    @Test
     void mahalanobisLeavesAbsentClassesOutAndChecksWidths() {
         float[][] f = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
         Mahalanobis m = Mahalanobis.fit(f, new int[] {2, 2, 2, 2}, 5, 1e-3, 0);
