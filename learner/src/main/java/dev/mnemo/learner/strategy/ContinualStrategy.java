@@ -15,7 +15,7 @@ import java.util.Optional;
  *       the first strategy); the only hook whose order matters, and only for the order of rows;</li>
  *   <li>{@link #classMask(Batch, Batch, float[][], int)}: the classes each row's cross-entropy runs
  *       over, refined in list order from the scenario's mask (replay's asymmetric loss);</li>
- *   <li>{@link #softTargets(Batch, float[][])}: soft targets for the composed batch, if any; at most
+ *   <li>{@link #softTargets(Batch, Batch, float[][])}: soft targets for the composed batch, if any; at most
  *       one strategy may supply them;</li>
  *   <li>{@link #afterStep(Batch, Batch, StepResult)}: after the parameter update.</li>
  * </ol>
@@ -72,10 +72,12 @@ public interface ContinualStrategy {
     /**
      * Soft targets for every row of the composed {@code batch}, or empty.
      *
-     * @param classMask the scenario's per-sample class mask ({@code [n][classes]} of 0/1), or null
-     *     when every class is allowed
+     * @param stream the samples that came from the stream (the first {@code stream.size()} rows of
+     *     {@code batch}; the rest were added by {@link #compose})
+     * @param classMask the per-sample class mask of the hard term after {@link #classMask}
+     *     ({@code [n][classes]} of 0/1), or null when every class is allowed
      */
-    default Optional<SoftTargets> softTargets(Batch batch, float[][] classMask) {
+    default Optional<SoftTargets> softTargets(Batch stream, Batch batch, float[][] classMask) {
         return Optional.empty();
     }
 

@@ -233,7 +233,7 @@ public final class ContinualTrainer {
         }
         SoftTargets soft = null;
         for (ContinualStrategy s : strategies) {
-            Optional<SoftTargets> t = s.softTargets(batch, mask);
+            Optional<SoftTargets> t = s.softTargets(stream, batch, mask);
             if (t.isPresent()) {
                 if (soft != null) {
                     throw new IllegalStateException(

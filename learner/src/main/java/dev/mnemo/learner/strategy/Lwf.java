@@ -23,15 +23,18 @@ import java.util.Optional;
  *       paper's rule that the old outputs keep their responses on new data while the new outputs
  *       are learnt from the labels alone, written for one shared output layer.</li>
  *   <li>{@link Scope#SEEN_CLASSES} (the default of {@link StrategySpec}, so of the service, the
- *       demo and the benchmark): also every seen class that competes with the old ones in the
- *       sample's prediction, with a target of 0, as in van de Ven and Tolias's class-incremental
+ *       demo and the benchmark): on the stream rows (the new data), also every seen class that
+ *       competes with the old ones in the row's hard term, with a target of 0, as in van de Ven and Tolias's class-incremental
  *       LwF (teacher scores zero-padded to the active classes). The term then also holds the new
  *       classes' logits down on new data, against the hard term, which keeps old and new classes
  *       competing in one head (class-incremental: Split-MNIST ends near 28% instead of 20%). A
- *       class competes when the scenario's class mask allows it together with a teacher class: so
- *       nothing is added in a task-incremental scenario, where a sample of the new task is never
- *       scored against old classes, and nothing where every task has the same classes
- *       (domain-incremental).</li>
+ *       class competes when the row's class mask (the scenario's, narrowed by the strategies)
+ *       allows it together with a teacher class: so nothing is added in a task-incremental
+ *       scenario, where a sample of the new task is never scored against old classes, nothing
+ *       where every task has the same classes (domain-incremental), and nothing with replay's
+ *       asymmetric loss, whose stream rows learn against their own classes only. Replayed rows
+ *       keep the old-classes rule: once the new classes are in the buffer, holding their logits
+ *       down on their own replayed samples would stop them from being learnt at all.</li>
  * </ul>
  * The scenario's class mask restricts the hard term only. Before the first boundary there is no teacher
  * and the step is plain cross-entropy. Unlabelled samples carry the distillation term only. An
@@ -70,10 +73,10 @@ public final class Lwf implements ContinualStrategy {
         /** The teacher's classes only: the new classes are left to the hard term (the default). */
         OLD_CLASSES,
         /**
-         * Also every class seen so far (the current batch's included) that the scenario's class
-         * mask lets compete with a teacher class in the sample's prediction: those take part with a
-         * target of 0, so the distillation term also holds their logits down on new data, against
-         * the hard term. This is the class-incremental LwF of van de Ven and Tolias (2019), whose
+         * On the stream rows, also every class seen so far (the stream batch's included) that the
+         * row's class mask lets compete with a teacher class: those take part with a target of 0,
+         * so the distillation term also holds their logits down on new data, against the hard
+         * term. This is the class-incremental LwF of van de Ven and Tolias (2019), whose
          * student runs over all active classes with the teacher's targets zero-padded.
          */
         SEEN_CLASSES
@@ -284,7 +287,7 @@ public final class Lwf implements ContinualStrategy {
     }
 
     @Override
-    public Optional<SoftTargets> softTargets(Batch batch, float[][] classMask) {
+    public Optional<SoftTargets> softTargets(Batch stream, Batch batch, float[][] classMask) {
         if (teacher == null) {
             return Optional.empty();
         }
@@ -293,12 +296,12 @@ public final class Lwf implements ContinualStrategy {
         float[][] q = DistillationLoss.softTargets(teacher.logits(batch.features()), temperature, mask);
         if (scope == Scope.SEEN_CLASSES) {
             BitSet student = (BitSet) seenClasses.clone();
-            for (int label : batch.labels()) {
+            for (int label : stream.labels()) {
                 if (label != Batch.UNLABELLED) {
                     student.set(label);
                 }
             }
-            for (int i = 0; i < q.length; i++) {
+            for (int i = 0; i < stream.size(); i++) {
                 float[] allowed = classMask == null ? null : classMask[i];
                 if (allowed != null && !competes(allowed)) {
                     continue;

@@ -36,7 +36,8 @@ import dev.mnemo.schemas.v1.Verdict;
  *   <li><b>Error</b>: the error rate of the predictions made on arrival, on the labelled samples of
  *       each window.</li>
  *   <li><b>Uncertainty</b>: MC dropout ({@code mcPasses} passes over the tiled window): mean
- *       predictive entropy and mutual information in each window.</li>
+ *       predictive entropy and mutual information of the after window and of as many of the newest
+ *       before samples (equal samples on both sides; the passes are the check's largest cost).</li>
  * </ol>
  * Verdict, first match: {@code NOVEL_INPUTS} when that AUROC is at least {@code novelAuroc} and
  * the KS test rejects at {@code alpha}; {@code CONCEPT_CHANGE} when
@@ -123,7 +124,11 @@ final class DriftCheck {
         }
 
         McDropout mc = new McDropout(Math.max(2, config.mcPasses()), McDropout.DEFAULT_KEEP, event.getPosition());
-        McDropout.Result uBefore = mc.estimate(model, xBefore);
+        // The newest part of the before window, as large as the after window: equal samples on both
+        // sides, and the passes cost no more than the after window's.
+        McDropout.Result uBefore = mc.estimate(model,
+                java.util.Arrays.copyOfRange(xBefore, Math.max(0, xBefore.length - Math.max(1, xAfter.length)),
+                        xBefore.length));
         McDropout.Result uAfter = mc.estimate(model, xAfter);
         evidence.put("entropy.before", uBefore.meanPredictiveEntropy());
         evidence.put("entropy.after", uAfter.meanPredictiveEntropy());

@@ -39,7 +39,7 @@ class ContinualTrainerTest {
         }
 
         @Override
-        public Optional<SoftTargets> softTargets(Batch batch, float[][] classMask) {
+        public Optional<SoftTargets> softTargets(Batch stream, Batch batch, float[][] classMask) {
             softTargetSizes.add(batch.size());
             return Optional.empty();
         }
@@ -164,16 +164,19 @@ class ContinualTrainerTest {
             trainer.step(Synthetic.blobs(16, 8, new int[] {0, 1}, 0, 1L));
             trainer.taskBoundary();
             Batch next = Synthetic.blobs(4, 8, new int[] {2}, 1, 2L);
-            float[][] q = lwf.softTargets(next, null).orElseThrow().probabilities();
+            float[][] q = lwf.softTargets(next, next, null).orElseThrow().probabilities();
             for (float[] row : q) {
                 assertThat(row[0] + row[1]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-6f));
                 assertThat(row[2]).as(scope + ": the batch's new class")
                         .isEqualTo(scope == Lwf.Scope.SEEN_CLASSES ? DistillationLoss.IN_SUPPORT_ZERO : 0f);
                 assertThat(row[3]).as(scope + ": a class not seen yet").isZero();
             }
+            Batch withReplayed = next.concat(Synthetic.blobs(2, 8, new int[] {2}, 1, 3L));
+            float[][] replayedRows = lwf.softTargets(next, withReplayed, null).orElseThrow().probabilities();
+            assertThat(replayedRows[next.size()][2]).as(scope + ": replayed rows keep the old-classes rule").isZero();
             float[][] ownTask = new float[next.size()][];
             java.util.Arrays.fill(ownTask, new float[] {0f, 0f, 1f, 1f});
-            for (float[] row : lwf.softTargets(next, ownTask).orElseThrow().probabilities()) {
+            for (float[] row : lwf.softTargets(next, next, ownTask).orElseThrow().probabilities()) {
                 assertThat(row[2]).as(scope + ": a task-incremental sample never competes with old classes").isZero();
             }
         }
