@@ -23,8 +23,8 @@ import java.util.Optional;
  *       paper's rule that the old outputs keep their responses on new data while the new outputs
  *       are learnt from the labels alone, written for one shared output layer.</li>
  *   <li>{@link Scope#SEEN_CLASSES} (the default of {@link StrategySpec}, so of the service, the
- *       demo and the benchmark): on the stream rows (the new data), also every seen class that
- *       competes with the old ones in the row's hard term, with a target of 0, as in van de Ven and Tolias's class-incremental
+ *       demo and the benchmark): on the labelled stream rows (the new data), also every seen
+ *       class that competes with the old ones in the row's hard term, with a target of 0, as in van de Ven and Tolias's class-incremental
  *       LwF (teacher scores zero-padded to the active classes). The term then also holds the new
  *       classes' logits down on new data, against the hard term, which keeps old and new classes
  *       competing in one head (class-incremental: Split-MNIST ends near 28% instead of 20%). A
@@ -73,7 +73,7 @@ public final class Lwf implements ContinualStrategy {
         /** The teacher's classes only: the new classes are left to the hard term (the default). */
         OLD_CLASSES,
         /**
-         * On the stream rows, also every class seen so far (the stream batch's included) that the
+         * On the labelled stream rows, also every class seen so far (the stream batch's included) that the
          * row's class mask lets compete with a teacher class: those take part with a target of 0,
          * so the distillation term also holds their logits down on new data, against the hard
          * term. This is the class-incremental LwF of van de Ven and Tolias (2019), whose
@@ -302,6 +302,9 @@ public final class Lwf implements ContinualStrategy {
                 }
             }
             for (int i = 0; i < stream.size(); i++) {
+                if (stream.labels()[i] == Batch.UNLABELLED) {
+                    continue; // no hard term to compete in: the rule would only push every other class to 0
+                }
                 float[] allowed = classMask == null ? null : classMask[i];
                 if (allowed != null && !competes(allowed)) {
                     continue;

@@ -174,6 +174,11 @@ class ContinualTrainerTest {
             Batch withReplayed = next.concat(Synthetic.blobs(2, 8, new int[] {2}, 1, 3L));
             float[][] replayedRows = lwf.softTargets(next, withReplayed, null).orElseThrow().probabilities();
             assertThat(replayedRows[next.size()][2]).as(scope + ": replayed rows keep the old-classes rule").isZero();
+            trainer.step(next);   // class 2 is now a seen class
+            Batch unlabelled = Batch.unlabelled(next.features(), 1);
+            for (float[] row : lwf.softTargets(unlabelled, unlabelled, null).orElseThrow().probabilities()) {
+                assertThat(row[2]).as(scope + ": an unlabelled row has no hard term to compete in").isZero();
+            }
             float[][] ownTask = new float[next.size()][];
             java.util.Arrays.fill(ownTask, new float[] {0f, 0f, 1f, 1f});
             for (float[] row : lwf.softTargets(next, next, ownTask).orElseThrow().probabilities()) {
