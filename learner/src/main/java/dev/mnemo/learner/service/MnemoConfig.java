@@ -172,11 +172,12 @@ public interface MnemoConfig {
         double temperature();
 
         /**
-         * seen: LwF's distillation softmax runs over every class seen so far, the new ones with a
-         * target of 0 (class-incremental LwF as van de Ven and Tolias run it); old: over the
-         * teacher's classes only.
+         * old: LwF's distillation softmax runs over the teacher's classes only; seen: also over the
+         * seen classes that compete with them, with a target of 0 (class-incremental LwF as van de
+         * Ven and Tolias run it). seen holds new classes back: with the few steps per task of a live
+         * stream they are not learnt at all, so keep old unless many epochs are trained per task.
          */
-        @WithDefault("seen")
+        @WithDefault("old")
         String lwfScope();
 
         /** LwF distillation weight. */

@@ -31,9 +31,9 @@ import dev.mnemo.replay.storage.SampleFormat;
  * @param seed            seed of the buffer and of replay draws
  * @param replayLoss      asymmetric (the stream rows' cross-entropy over the stream batch's classes
  *                        only, ER-ACE; see {@link Replay}) or plain
- * @param lwfScope        the classes LwF's distillation softmax runs over: seen (every class seen so
- *                        far, new ones with target 0) or old (the teacher's classes only); see
- *                        {@link Lwf.Scope}
+ * @param lwfScope        the classes LwF's distillation softmax runs over: old (the teacher's
+ *                        classes only) or seen (also the seen classes that compete with them, with
+ *                        target 0: class-incremental benchmarks only); see {@link Lwf.Scope}
  */
 public record StrategySpec(String name, int replaySize, int bufferCapacity, String bufferPolicy, boolean uint8Buffer,
                            double temperature, double lambda, long seed, String replayLoss, String lwfScope) {
@@ -44,8 +44,8 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
     public static final List<String> POLICIES = List.of("reservoir", "class-balanced");
     /** The replay losses: {@code asymmetric} (the default) or {@code plain}. */
     public static final List<String> REPLAY_LOSSES = List.of("asymmetric", "plain");
-    /** The LwF scopes: {@code seen} (the default) or {@code old}. */
-    public static final List<String> LWF_SCOPES = List.of("seen", "old");
+    /** The LwF scopes: {@code old} (the default) or {@code seen}. */
+    public static final List<String> LWF_SCOPES = List.of("old", "seen");
 
     public StrategySpec {
         name = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
@@ -73,16 +73,16 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
         }
     }
 
-    /** With the asymmetric replay loss and LwF over the seen classes. */
+    /** With the asymmetric replay loss and LwF over the old classes. */
     public StrategySpec(String name, int replaySize, int bufferCapacity, String bufferPolicy, boolean uint8Buffer,
                         double temperature, double lambda, long seed) {
         this(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed, "asymmetric",
-                "seen");
+                "old");
     }
 
     /**
      * The named strategy with defaults: replay 64 per step with the asymmetric loss, a class-balanced
-     * float32 buffer of 1000, LwF over the seen classes with T 2, lambda 0.5.
+     * float32 buffer of 1000, LwF over the old classes with T 2, lambda 0.5.
      */
     public static StrategySpec parse(String name) {
         return new StrategySpec(name, 64, 1000, "class-balanced", false, 2.0, 0.5, 7L);
