@@ -102,7 +102,8 @@ public final class ClReport {
             });
             ClOptions options = null;
             String command = root.path("command").asText("");
-            if (command.startsWith(COMMAND_PREFIX)) {
+            // A merged report's command is several joined by "; ": its runs carry their variant.
+            if (command.startsWith(COMMAND_PREFIX) && !command.contains(";")) {
                 String rest = command.substring(COMMAND_PREFIX.length()).trim();
                 options = ClBench.parse(rest.isEmpty() ? new String[0] : rest.split("\\s+")).options();
             }
@@ -325,8 +326,8 @@ public final class ClReport {
     }
 
     private String label(String strategy, String variant, int iterations, String benchmark) {
-        int common = runs.stream().filter(r -> r.benchmark().equals(benchmark)).mapToInt(ClRunResult::iterationsPerTask)
-                .max().orElse(iterations);
+        // Every cut of the published protocol is named, even when no run of the benchmark ran it whole.
+        int common = ClBenchmark.parse(benchmark).iterationsPerTask();
         List<String> notes = new ArrayList<>();
         if (!variant.isEmpty()) {
             notes.add(variant);
