@@ -160,11 +160,13 @@ public interface MnemoConfig {
         boolean bufferUint8();
 
         /**
-         * asymmetric: the stream rows' cross-entropy runs over the classes of their own batch only,
-         * the replayed rows' over every class (ER-ACE; keeps new classes from pushing the old ones
-         * down); plain: one cross-entropy over every class for all rows.
+         * plain: one cross-entropy over every class for all rows; asymmetric: the stream rows'
+         * cross-entropy runs over the classes of their own batch only, the replayed rows' over every
+         * class (ER-ACE). asymmetric keeps old classes better (new ones no longer push them down)
+         * but learns new classes more slowly: choose it when tasks last thousands of samples and
+         * old ones must be kept.
          */
-        @WithDefault("asymmetric")
+        @WithDefault("plain")
         String replayLoss();
 
         /** LwF distillation temperature. */

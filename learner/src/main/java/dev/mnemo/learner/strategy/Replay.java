@@ -23,7 +23,11 @@ import java.util.SplittableRandom;
  * class-incremental learning the stream batch holds only the new task's classes; with one softmax
  * over all classes, its gradient pushes every old class's logit down on new data, and the model
  * drifts towards predicting the newest classes. Masking the old classes out of the stream rows'
- * softmax leaves them to be shaped by the replayed rows alone, where every class competes.
+ * softmax leaves them to be shaped by the replayed rows alone, where every class competes. The
+ * price is plasticity: a new class rises above the old ones only through its own replayed samples,
+ * so it is learnt more slowly. Over tasks of thousands of samples that costs little (Split-MNIST
+ * online: final accuracy +1.6 points, prequential -1.5); over tasks of a few dozen steps the new
+ * classes are barely learnt by the task's end. Off by default.
  *
  * <h2>References</h2>
  * <ul>

@@ -42,8 +42,8 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
     public static final List<String> NAMES = List.of("fine-tune", "lwf", "replay", "lwf+replay");
     /** The buffer policies. */
     public static final List<String> POLICIES = List.of("reservoir", "class-balanced");
-    /** The replay losses: {@code asymmetric} (the default) or {@code plain}. */
-    public static final List<String> REPLAY_LOSSES = List.of("asymmetric", "plain");
+    /** The replay losses: {@code plain} (the default) or {@code asymmetric}. */
+    public static final List<String> REPLAY_LOSSES = List.of("plain", "asymmetric");
     /** The LwF scopes: {@code old} (the default) or {@code seen}. */
     public static final List<String> LWF_SCOPES = List.of("old", "seen");
 
@@ -73,15 +73,15 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
         }
     }
 
-    /** With the asymmetric replay loss and LwF over the old classes. */
+    /** With the plain replay loss and LwF over the old classes. */
     public StrategySpec(String name, int replaySize, int bufferCapacity, String bufferPolicy, boolean uint8Buffer,
                         double temperature, double lambda, long seed) {
-        this(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed, "asymmetric",
+        this(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed, "plain",
                 "old");
     }
 
     /**
-     * The named strategy with defaults: replay 64 per step with the asymmetric loss, a class-balanced
+     * The named strategy with defaults: replay 64 per step with the plain loss, a class-balanced
      * float32 buffer of 1000, LwF over the old classes with T 2, lambda 0.5.
      */
     public static StrategySpec parse(String name) {

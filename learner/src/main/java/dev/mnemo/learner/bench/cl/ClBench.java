@@ -34,7 +34,7 @@ import java.util.function.Function;
  *   <li>{@code --hidden W,W}: hidden layer widths instead of the protocol's</li>
  *   <li>{@code --buffer-storage uint8|float32} [float32]: how the replay buffer stores samples</li>
  *   <li>{@code --replay-size N} [128], {@code --buffer N} [2000], {@code --buffer-policy P}
- *       [class-balanced], {@code --replay-loss asymmetric|plain} [asymmetric], {@code --lwf-temperature T}
+ *       [class-balanced], {@code --replay-loss plain|asymmetric} [plain], {@code --lwf-temperature T}
  *       [2], {@code --lwf-lambda L} [0.5], {@code --lwf-scope old|seen} [old]</li>
  *   <li>{@code --test-samples N}: test samples per task, at most [all]</li>
  *   <li>{@code --jobs N} [1]: runs in parallel (one core each)</li>

@@ -7,7 +7,7 @@ import dev.mnemo.learner.strategy.StrategySpec;
  *
  * <p>Defaults: a class-balanced replay buffer of 2000 samples in total (the iCaRL comparison's
  * budget), 128 replayed samples per step (the stream batch size, so stream and memory weigh the
- * same) with the asymmetric replay loss, LwF temperature 2 and weight 0.5 over the old classes. {@code (1 - lambda) CE + lambda T^2 CE_T} with
+ * same) with the plain replay loss, LwF temperature 2 and weight 0.5 over the old classes. {@code (1 - lambda) CE + lambda T^2 CE_T} with
  * {@code lambda = 0.5} is the LwF paper's {@code L_new + lambda_o L_old} with {@code lambda_o = 1}
  * up to a factor 2, which Adam's step does not see.
  *
@@ -31,10 +31,10 @@ public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy,
                 lwfScope, 0L);
     }
 
-    /** With a float32 buffer, the asymmetric replay loss and LwF over the old classes. */
+    /** With a float32 buffer, the plain replay loss and LwF over the old classes. */
     public ClOptions(int replaySize, int bufferCapacity, String bufferPolicy, double temperature, double lambda,
                      int testPerTask) {
-        this(replaySize, bufferCapacity, bufferPolicy, temperature, lambda, testPerTask, false, "asymmetric", "old");
+        this(replaySize, bufferCapacity, bufferPolicy, temperature, lambda, testPerTask, false, "plain", "old");
     }
 
     /** The learner's configuration of {@code strategy} with these settings. */
