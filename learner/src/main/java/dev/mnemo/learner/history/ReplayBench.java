@@ -87,6 +87,48 @@ public final class ReplayBench {
         return new Rate(trained / ((System.nanoTime() - t0) / 1e9), trained / (cpu / 1e9));
     }
 
+    /**
+     * {@link #trainingRate} of every strategy at once, each on its own thread, as the lanes of a
+     * parallel replay run: the raw training throughput the replay could reach if reading and
+     * evaluating cost nothing, on this machine. On fewer cores than strategies plus one, the
+     * strategies slow each other down here just as the lanes do.
+     *
+     * @return one rate per strategy, in order
+     * @throws IllegalStateException if a strategy's training fails (the cause attached)
+     */
+    public static List<Rate> sideBySideRates(List<ReplaySample> samples, ReplayConfig config, StartingModel start,
+                                             List<StrategySpec> specs) {
+        Rate[] rates = new Rate[specs.size()];
+        Throwable[] failures = new Throwable[specs.size()];
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            int lane = i;
+            Thread t = new Thread(() -> {
+                try {
+                    rates[lane] = trainingRate(samples, config, start, specs.get(lane));
+                } catch (Throwable e) {
+                    failures[lane] = e;
+                }
+            }, "mnemo-replay-bench-" + i);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while timing the strategies side by side", e);
+            }
+        }
+        for (Throwable f : failures) {
+            if (f != null) {
+                throw new IllegalStateException("a strategy failed while timed side by side: " + f, f);
+            }
+        }
+        return List.of(rates);
+    }
+
     private static int step(ContinualTrainer trainer, List<ReplaySample> chunk, Map<String, Integer> tasks) {
         int n = chunk.size();
         if (n == 0) {
