@@ -19,12 +19,13 @@ import java.util.Optional;
  * ({@link DistillationLoss}, which holds the maths). Which classes the student's distillation
  * softmax runs over is the {@link Scope}:
  * <ul>
- *   <li>{@link Scope#OLD_CLASSES} (the default): the old classes only. This is the
- *       paper's rule that the old outputs keep their responses on new data while the new outputs
- *       are learnt from the labels alone, written for one shared output layer.</li>
+ *   <li>{@link Scope#OLD_CLASSES} (the default): the old classes only. This is the paper's rule
+ *       that the old outputs keep their responses on new data while the new outputs are learnt
+ *       from the labels alone, written for one shared output layer.</li>
  *   <li>{@link Scope#SEEN_CLASSES}: on the labelled stream rows (the new data), also every seen
  *       class that competes with the old ones in the row's hard term, with a target of 0, as in
- *       van de Ven and Tolias's class-incremental LwF (teacher scores zero-padded to the active classes). The term then also holds the new
+ *       van de Ven and Tolias's class-incremental LwF (teacher scores zero-padded to the active
+ *       classes). The term then also holds the new
  *       classes' logits down on new data, against the hard term, which keeps old and new classes
  *       competing in one head (class-incremental: Split-MNIST ends near 28% instead of 20%). A
  *       class competes when the row's class mask (the scenario's, narrowed by the strategies)
@@ -39,8 +40,8 @@ import java.util.Optional;
  *       the few hundred of a live stream they are not (the online Split-MNIST demo's prequential
  *       accuracy fell to 0.25 with it), so it is a benchmark option, not the service default.</li>
  * </ul>
- * The scenario's class mask restricts the hard term only. Before the first boundary there is no teacher
- * and the step is plain cross-entropy. Unlabelled samples carry the distillation term only. An
+ * The scenario's class mask restricts the hard term only. Before the first boundary there is no
+ * teacher and the step is plain cross-entropy. Unlabelled samples carry the distillation term only. An
  * optional warm-up trains only the output layer for the first {@code warmupSteps} steps after a
  * boundary, as the paper does for its new-task head.
  *
@@ -76,8 +77,8 @@ public final class Lwf implements ContinualStrategy {
         /** The teacher's classes only: the new classes are left to the hard term (the default). */
         OLD_CLASSES,
         /**
-         * On the labelled stream rows, also every class seen so far (the stream batch's included) that the
-         * row's class mask lets compete with a teacher class: those take part with a target of 0,
+         * On the labelled stream rows, also every class seen so far (the stream batch's included)
+         * that the row's class mask lets compete with a teacher class: those take part with a target of 0,
          * so the distillation term also holds their logits down on new data, against the hard
          * term. This is the class-incremental LwF of van de Ven and Tolias (2019), whose
          * student runs over all active classes with the teacher's targets zero-padded.
@@ -128,7 +129,6 @@ public final class Lwf implements ContinualStrategy {
         }
         this.scope = scope;
     }
-
 
     /**
      * Changes the weight of the distillation term from the next step on (safe at run time: the
@@ -298,29 +298,36 @@ public final class Lwf implements ContinualStrategy {
         Arrays.fill(mask, teacherClasses);
         float[][] q = DistillationLoss.softTargets(teacher.logits(batch.features()), temperature, mask);
         if (scope == Scope.SEEN_CLASSES) {
-            BitSet student = (BitSet) seenClasses.clone();
-            for (int label : stream.labels()) {
-                if (label != Batch.UNLABELLED) {
-                    student.set(label);
-                }
+            addCompetingSeenClasses(stream, q, classMask);
+        }
+        return Optional.of(new SoftTargets(q, temperature, lambda));
+    }
+
+    /**
+     * The {@link Scope#SEEN_CLASSES} rule: on each labelled stream row whose class mask lets a seen
+     * class compete with a teacher class, that class joins the distillation softmax with target 0.
+     * Unlabelled rows have no hard term to compete in (the rule would only push every other class
+     * to 0 there), and replayed rows keep the old-classes rule.
+     */
+    private void addCompetingSeenClasses(Batch stream, float[][] q, float[][] classMask) {
+        BitSet student = (BitSet) seenClasses.clone();
+        for (int label : stream.labels()) {
+            if (label != Batch.UNLABELLED) {
+                student.set(label);
             }
-            for (int i = 0; i < stream.size(); i++) {
-                if (stream.labels()[i] == Batch.UNLABELLED) {
-                    continue; // no hard term to compete in: the rule would only push every other class to 0
-                }
-                float[] allowed = classMask == null ? null : classMask[i];
-                if (allowed != null && !competes(allowed)) {
-                    continue;
-                }
-                float[] row = q[i];
-                for (int c = student.nextSetBit(0); c >= 0 && c < row.length; c = student.nextSetBit(c + 1)) {
-                    if (teacherClasses[c] == 0f && (allowed == null || allowed[c] != 0f)) {
-                        row[c] = DistillationLoss.IN_SUPPORT_ZERO;
-                    }
+        }
+        for (int i = 0; i < stream.size(); i++) {
+            float[] allowed = classMask == null ? null : classMask[i];
+            if (stream.labels()[i] == Batch.UNLABELLED || (allowed != null && !competes(allowed))) {
+                continue;
+            }
+            float[] row = q[i];
+            for (int c = student.nextSetBit(0); c >= 0 && c < row.length; c = student.nextSetBit(c + 1)) {
+                if (teacherClasses[c] == 0f && (allowed == null || allowed[c] != 0f)) {
+                    row[c] = DistillationLoss.IN_SUPPORT_ZERO;
                 }
             }
         }
-        return Optional.of(new SoftTargets(q, temperature, lambda));
     }
 
     /** Whether a sample restricted to {@code allowed} can be predicted as one of the teacher's classes. */

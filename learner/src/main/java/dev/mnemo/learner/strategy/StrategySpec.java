@@ -56,7 +56,8 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
             throw new IllegalArgumentException("buffer policy must be one of " + POLICIES + ", got '" + bufferPolicy + "'");
         }
         if (!REPLAY_LOSSES.contains(replayLoss)) {
-            throw new IllegalArgumentException("replay loss must be one of " + REPLAY_LOSSES + ", got '" + replayLoss + "'");
+            throw new IllegalArgumentException(
+                    "replay loss must be one of " + REPLAY_LOSSES + ", got '" + replayLoss + "'");
         }
         if (!LWF_SCOPES.contains(lwfScope)) {
             throw new IllegalArgumentException("LwF scope must be one of " + LWF_SCOPES + ", got '" + lwfScope + "'");

@@ -7,9 +7,10 @@ import dev.mnemo.learner.strategy.StrategySpec;
  *
  * <p>Defaults: a class-balanced replay buffer of 2000 samples in total (the iCaRL comparison's
  * budget), 128 replayed samples per step (the stream batch size, so stream and memory weigh the
- * same) with the plain replay loss, LwF temperature 2 and weight 0.5 over the old classes. {@code (1 - lambda) CE + lambda T^2 CE_T} with
- * {@code lambda = 0.5} is the LwF paper's {@code L_new + lambda_o L_old} with {@code lambda_o = 1}
- * up to a factor 2, which Adam's step does not see.
+ * same) with the plain replay loss, LwF temperature 2 and weight 0.5 over the old classes.
+ * {@code (1 - lambda) CE + lambda T^2 CE_T} with {@code lambda = 0.5} is the LwF paper's
+ * {@code L_new + lambda_o L_old} with {@code lambda_o = 1} up to a factor 2, which Adam's step does
+ * not see.
  *
  * @param replaySize     replayed samples per step
  * @param bufferCapacity replay buffer capacity, samples in total
