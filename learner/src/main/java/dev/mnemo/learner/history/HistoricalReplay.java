@@ -1,6 +1,7 @@
 package dev.mnemo.learner.history;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,7 @@ public final class HistoricalReplay {
     }
 
     private static final Block END = new Block(List.of(), new float[0][], new int[0], new boolean[0], -1);
+
 
     private HistoricalReplay() {
     }
@@ -157,8 +159,11 @@ public final class HistoricalReplay {
             if (!pending.isEmpty()) {
                 dispatch(block(pending, pendingBoundary, taskIndex, source.read()), lanes, workers);
             }
+            // Each lane scores its own task-end models on the holdout on its own thread, so a lane
+            // that finished training early evaluates while a slower one still trains.
+            List<String> endTasks = List.copyOf(taskIndex.keySet());
             for (Worker w : workers) {
-                w.put(END);
+                w.finish(new End(endTasks, holdout));
             }
             for (Worker w : workers) {
                 w.join();
@@ -173,9 +178,9 @@ public final class HistoricalReplay {
         List<String> laneNames = config.laneNames();
         List<String> tasks = List.copyOf(taskIndex.keySet());
         for (int i = 0; i < lanes.size(); i++) {
-            Lane lane = lanes.get(i);
-            lane.finish();
-            results.add(result(laneNames.get(i), lane, tasks, holdout));
+            results.add(workers.isEmpty()
+                    ? new End(tasks, holdout).result(laneNames.get(i), lanes.get(i))
+                    : workers.get(i).result());
         }
         Map<String, Integer> holdoutPerTask = new LinkedHashMap<>();
         holdout.forEach((t, l) -> holdoutPerTask.put(t, l.size()));
@@ -248,60 +253,115 @@ public final class HistoricalReplay {
         return min;
     }
 
-    private static ReplayResult.LaneResult result(String name, Lane lane, List<String> tasks,
-                                                  Map<String, List<ReplaySample>> holdout) {
-        PrequentialAccuracy overall = lane.overall();
-        List<ReplayResult.ClassScore> perClass = new ArrayList<>();
-        PrequentialAccuracy[] classes = lane.perClass();
-        for (int c = 0; c < classes.length; c++) {
-            perClass.add(new ReplayResult.ClassScore(c, classes[c].count(), classes[c].correct(), classes[c].accuracy()));
-        }
-        ReplayResult.Matrix matrix = null;
-        List<Classifier> ends = lane.taskEnds();
-        if (!tasks.isEmpty() && ends.size() == tasks.size()) {
-            int t = tasks.size();
-            AccuracyMatrix r = new AccuracyMatrix(t);
-            double[] baseline = new double[t];
-            for (int j = 0; j < t; j++) {
-                List<ReplaySample> test = holdout.getOrDefault(tasks.get(j), List.of());
-                baseline[j] = accuracy(lane.start(), test);
-                for (int i = 0; i < t; i++) {
-                    double a = accuracy(ends.get(i), test);
-                    if (!Double.isNaN(a)) {
-                        r.set(i, j, a);
+    /**
+     * What a lane needs to close its result once the range is read: the task tags in order and the
+     * holdout, complete by then and no longer written.
+     */
+    private record End(List<String> tasks, Map<String, List<ReplaySample>> holdout) {
+
+        /**
+         * Ends the lane and scores it: the accuracy matrix of its task-end models on each task's
+         * holdout (the starting model as the baseline) and the final model on the whole holdout.
+         * The last task-end model is a copy of the final model, so the final model's predictions
+         * serve both.
+         */
+        ReplayResult.LaneResult result(String name, Lane lane) {
+            lane.finish();
+            PrequentialAccuracy overall = lane.overall();
+            List<ReplayResult.ClassScore> perClass = new ArrayList<>();
+            PrequentialAccuracy[] classes = lane.perClass();
+            for (int c = 0; c < classes.length; c++) {
+                perClass.add(new ReplayResult.ClassScore(c, classes[c].count(), classes[c].correct(),
+                        classes[c].accuracy()));
+            }
+            Classifier last = lane.trainer().model();
+            Map<String, int[]> lastPredicted = new HashMap<>();
+            ReplayResult.Matrix matrix = null;
+            List<Classifier> ends = lane.taskEnds();
+            if (!tasks.isEmpty() && ends.size() == tasks.size()) {
+                int t = tasks.size();
+                AccuracyMatrix r = new AccuracyMatrix(t);
+                double[] baseline = new double[t];
+                for (int j = 0; j < t; j++) {
+                    List<ReplaySample> test = holdout.getOrDefault(tasks.get(j), List.of());
+                    baseline[j] = accuracy(predicted(lane.start(), test), test);
+                    for (int i = 0; i < t; i++) {
+                        int[] p = i == t - 1
+                                ? lastPredicted.computeIfAbsent(tasks.get(j), k -> predicted(last, test))
+                                : predicted(ends.get(i), test);
+                        double a = accuracy(p, test);
+                        if (!Double.isNaN(a)) {
+                            r.set(i, j, a);
+                        }
                     }
                 }
+                // Without a holdout sample for some task, FWT has no baseline there and stays NaN.
+                if (java.util.Arrays.stream(baseline).noneMatch(Double::isNaN)) {
+                    r.setBaseline(baseline);
+                }
+                matrix = new ReplayResult.Matrix(tasks, r.rows(), r.baseline(), r.acc(), r.bwt(), r.fwt(),
+                        r.forgetting());
             }
-            // Without a holdout sample for some task, FWT has no baseline there and stays NaN.
-            if (java.util.Arrays.stream(baseline).noneMatch(Double::isNaN)) {
-                r.setBaseline(baseline);
+            ReplayResult.HoldoutScore holdoutScore = null;
+            List<int[]> labels = new ArrayList<>();
+            List<int[]> predictions = new ArrayList<>();
+            int total = 0;
+            for (Map.Entry<String, List<ReplaySample>> e : holdout.entrySet()) {
+                if (!e.getValue().isEmpty()) {
+                    labels.add(labels(e.getValue()));
+                    predictions.add(lastPredicted.computeIfAbsent(e.getKey(), k -> predicted(last, e.getValue())));
+                    total += e.getValue().size();
+                }
             }
-            matrix = new ReplayResult.Matrix(tasks, r.rows(), r.baseline(), r.acc(), r.bwt(), r.fwt(), r.forgetting());
+            if (total > 0) {
+                ClassificationMetrics m = ClassificationMetrics.of(last.spec().classes(), concat(labels, total),
+                        concat(predictions, total));
+                double[] recall = new double[m.classes()];
+                for (int c = 0; c < recall.length; c++) {
+                    recall[c] = m.recall(c);
+                }
+                holdoutScore = new ReplayResult.HoldoutScore(m.count(), m.accuracy(), recall);
+            }
+            return new ReplayResult.LaneResult(name, lane.spec(), overall.count(), overall.correct(),
+                    overall.accuracy(), overall.windowAccuracy(), perClass, lane.perTask().snapshot(),
+                    List.copyOf(lane.curve()), lane.drifts(), lane.alerts(), matrix, holdoutScore,
+                    last.version(), lane.trainingSteps(), lane.trainedSamples(), lane.trainer().tasksEnded(),
+                    lane.busyNanos() / 1e9, lane.cpuNanos() / 1e9);
         }
-        ReplayResult.HoldoutScore holdoutScore = null;
-        List<ReplaySample> all = new ArrayList<>();
-        holdout.values().forEach(all::addAll);
-        if (!all.isEmpty()) {
-            Classifier last = lane.trainer().model();
-            ClassificationMetrics m = ClassificationMetrics.evaluate(last, features(all), labels(all));
-            double[] recall = new double[m.classes()];
-            for (int c = 0; c < recall.length; c++) {
-                recall[c] = m.recall(c);
-            }
-            holdoutScore = new ReplayResult.HoldoutScore(m.count(), m.accuracy(), recall);
-        }
-        return new ReplayResult.LaneResult(name, lane.spec(), overall.count(), overall.correct(), overall.accuracy(),
-                overall.windowAccuracy(), perClass, lane.perTask().snapshot(), List.copyOf(lane.curve()),
-                lane.drifts(), lane.alerts(), matrix, holdoutScore, lane.trainer().model().version(), lane.trainingSteps(),
-                lane.trainedSamples(), lane.trainer().tasksEnded(), lane.busyNanos() / 1e9,
-                lane.cpuNanos() / 1e9);
     }
 
-    private static double accuracy(Classifier model, List<ReplaySample> test) {
+    /** Predicted classes of {@code model} on {@code test}, in batches. */
+    private static int[] predicted(Classifier model, List<ReplaySample> test) {
+        int[] out = new int[test.size()];
+        for (int from = 0; from < out.length; from += ClassificationMetrics.DEFAULT_BATCH) {
+            int to = Math.min(out.length, from + ClassificationMetrics.DEFAULT_BATCH);
+            int[] p = model.predict(features(test.subList(from, to))).predictedClass();
+            System.arraycopy(p, 0, out, from, p.length);
+        }
+        return out;
+    }
+
+    private static double accuracy(int[] predicted, List<ReplaySample> test) {
         if (test.isEmpty()) {
             return Double.NaN;
         }
-        return ClassificationMetrics.evaluate(model, features(test), labels(test)).accuracy();
+        long correct = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            if (predicted[i] == test.get(i).label()) {
+                correct++;
+            }
+        }
+        return correct / (double) predicted.length;
+    }
+
+    private static int[] concat(List<int[]> parts, int total) {
+        int[] out = new int[total];
+        int at = 0;
+        for (int[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
     }
 
     private static float[][] features(List<ReplaySample> samples) {
@@ -327,6 +387,9 @@ public final class HistoricalReplay {
         final AtomicLong done = new AtomicLong();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final Thread thread;
+        /** Set before the end marker is queued (the queue orders it before the worker's read). */
+        private volatile End end;
+        private volatile ReplayResult.LaneResult result;
 
         Worker(Lane lane) {
             this.lane = lane;
@@ -339,6 +402,10 @@ public final class HistoricalReplay {
                 while (true) {
                     Block b = queue.take();
                     if (b == END) {
+                        End e = end;
+                        if (e != null) {
+                            result = e.result(lane.name(), lane);
+                        }
                         return;
                     }
                     lane.process(b);
@@ -361,6 +428,21 @@ public final class HistoricalReplay {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while feeding lane " + lane.name(), e);
             }
+        }
+
+        /** Queues the end of the range; the worker then closes its lane's result with {@code e}. */
+        void finish(End e) {
+            this.end = e;
+            put(END);
+        }
+
+        /** The lane's result, after {@link #join()}. */
+        ReplayResult.LaneResult result() {
+            ReplayResult.LaneResult r = result;
+            if (r == null) {
+                throw new IllegalStateException("lane " + lane.name() + " ended without a result");
+            }
+            return r;
         }
 
         void join() {
