@@ -73,7 +73,6 @@ public final class HistoricalReplay {
 
     private static final Block END = new Block(List.of(), new float[0][], new int[0], new boolean[0], -1);
 
-
     private HistoricalReplay() {
     }
 
@@ -161,9 +160,9 @@ public final class HistoricalReplay {
             }
             // Each lane scores its own task-end models on the holdout on its own thread, so a lane
             // that finished training early evaluates while a slower one still trains.
-            List<String> endTasks = List.copyOf(taskIndex.keySet());
+            End end = new End(List.copyOf(taskIndex.keySet()), holdout);
             for (Worker w : workers) {
-                w.finish(new End(endTasks, holdout));
+                w.finish(end);
             }
             for (Worker w : workers) {
                 w.join();
