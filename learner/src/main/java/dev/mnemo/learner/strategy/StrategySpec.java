@@ -34,9 +34,14 @@ import dev.mnemo.replay.storage.SampleFormat;
  * @param lwfScope        the classes LwF's distillation softmax runs over: old (the teacher's
  *                        classes only) or seen (also the seen classes that compete with them, with
  *                        target 0: class-incremental benchmarks only); see {@link Lwf.Scope}
+ * @param activeClasses   the classes the hard loss runs over: all (every output from the start) or
+ *                        seen (the classes the labelled stream has shown so far, van de Ven and
+ *                        Tolias's active classes: class-incremental benchmarks; the service does not
+ *                        checkpoint that set, so it keeps all); see {@link ActiveClasses}
  */
 public record StrategySpec(String name, int replaySize, int bufferCapacity, String bufferPolicy, boolean uint8Buffer,
-                           double temperature, double lambda, long seed, String replayLoss, String lwfScope) {
+                           double temperature, double lambda, long seed, String replayLoss, String lwfScope,
+                           String activeClasses) {
 
     /** The names {@link #parse} accepts. */
     public static final List<String> NAMES = List.of("fine-tune", "lwf", "replay", "lwf+replay");
@@ -46,6 +51,8 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
     public static final List<String> REPLAY_LOSSES = List.of("plain", "asymmetric");
     /** The LwF scopes: {@code old} (the default) or {@code seen}. */
     public static final List<String> LWF_SCOPES = List.of("old", "seen");
+    /** The active-class rules: {@code all} (the default) or {@code seen}; see {@link ActiveClasses}. */
+    public static final List<String> ACTIVE_CLASSES = List.of("all", "seen");
 
     public StrategySpec {
         name = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
@@ -61,6 +68,10 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
         }
         if (!LWF_SCOPES.contains(lwfScope)) {
             throw new IllegalArgumentException("LwF scope must be one of " + LWF_SCOPES + ", got '" + lwfScope + "'");
+        }
+        if (!ACTIVE_CLASSES.contains(activeClasses)) {
+            throw new IllegalArgumentException(
+                    "active classes must be one of " + ACTIVE_CLASSES + ", got '" + activeClasses + "'");
         }
         if (replaySize < 1) {
             throw new IllegalArgumentException("replaySize must be >= 1, got " + replaySize);
@@ -81,6 +92,13 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
                 "old");
     }
 
+    /** With every output class in the loss from the start ({@code activeClasses = all}). */
+    public StrategySpec(String name, int replaySize, int bufferCapacity, String bufferPolicy, boolean uint8Buffer,
+                        double temperature, double lambda, long seed, String replayLoss, String lwfScope) {
+        this(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed, replayLoss,
+                lwfScope, "all");
+    }
+
     /**
      * The named strategy with defaults: replay 64 per step with the plain loss, a class-balanced
      * float32 buffer of 1000, LwF over the old classes with T 2, lambda 0.5.
@@ -91,29 +109,38 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
 
     public StrategySpec withBuffer(int capacity, String policy) {
         return new StrategySpec(name, replaySize, capacity, policy, uint8Buffer, temperature, lambda, seed, replayLoss,
-                lwfScope);
+                lwfScope, activeClasses);
     }
 
     public StrategySpec withReplaySize(int size) {
         return new StrategySpec(name, size, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed,
-                replayLoss, lwfScope);
+                replayLoss, lwfScope, activeClasses);
     }
 
     public StrategySpec withDistillation(double newTemperature, double newLambda) {
         return new StrategySpec(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, newTemperature, newLambda,
-                seed, replayLoss, lwfScope);
+                seed, replayLoss, lwfScope, activeClasses);
     }
 
     /** With the replay loss {@code asymmetric} or {@code plain}. */
     public StrategySpec withReplayLoss(String loss) {
         return new StrategySpec(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed,
-                loss, lwfScope);
+                loss, lwfScope, activeClasses);
     }
 
     /** With LwF's distillation softmax over {@code seen} or {@code old} classes. */
     public StrategySpec withLwfScope(String scope) {
         return new StrategySpec(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed,
-                replayLoss, scope);
+                replayLoss, scope, activeClasses);
+    }
+
+    /**
+     * With the hard loss over {@code all} output classes from the start, or over the classes
+     * {@code seen} so far in the stream ({@link ActiveClasses}; class-incremental benchmarks).
+     */
+    public StrategySpec withActiveClasses(String rule) {
+        return new StrategySpec(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed,
+                replayLoss, lwfScope, rule);
     }
 
     public boolean usesReplay() {
@@ -141,6 +168,9 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
         }
         Classifier classifier = Classifier.create(model, OutputHead.LOGITS);
         List<ContinualStrategy> plugins = new ArrayList<>();
+        if ("seen".equals(activeClasses)) {
+            plugins.add(new ActiveClasses());
+        }
         if (usesLwf()) {
             Lwf lwf = new Lwf(temperature, lambda, 0);
             lwf.setScope("seen".equals(lwfScope) ? Lwf.Scope.SEEN_CLASSES : Lwf.Scope.OLD_CLASSES);

@@ -35,7 +35,9 @@ import java.util.function.Function;
  *   <li>{@code --buffer-storage uint8|float32} [float32]: how the replay buffer stores samples</li>
  *   <li>{@code --replay-size N} [128], {@code --buffer N} [2000], {@code --buffer-policy P}
  *       [class-balanced], {@code --replay-loss plain|asymmetric} [plain], {@code --lwf-temperature T}
- *       [2], {@code --lwf-lambda L} [0.5], {@code --lwf-scope old|seen} [old]</li>
+ *       [2], {@code --lwf-lambda L} [0.5], {@code --lwf-scope old|seen} [old],
+ *       {@code --active-classes all|seen} [all]: the hard loss over every output class, or over the
+ *       classes seen so far ({@link dev.mnemo.learner.strategy.ActiveClasses})</li>
  *   <li>{@code --test-samples N}: test samples per task, at most [all]</li>
  *   <li>{@code --jobs N} [1]: runs in parallel (one core each)</li>
  *   <li>{@code --out DIR} [bench-results/cl]</li>
@@ -92,6 +94,7 @@ public final class ClBench {
         double lambda = d.lambda();
         String replayLoss = d.replayLoss();
         String lwfScope = d.lwfScope();
+        String activeClasses = d.activeClasses();
         int testSamples = d.testPerTask();
         int jobs = 1;
         Path out = Path.of("bench-results", "cl");
@@ -125,6 +128,7 @@ public final class ClBench {
                     case "--lwf-temperature" -> temperature = Double.parseDouble(value);
                     case "--lwf-lambda" -> lambda = Double.parseDouble(value);
                     case "--lwf-scope" -> lwfScope = value;
+                    case "--active-classes" -> activeClasses = value;
                     case "--replay-loss" -> replayLoss = value;
                     case "--test-samples" -> testSamples = Integer.parseInt(value);
                     case "--jobs" -> jobs = Integer.parseInt(value);
@@ -132,7 +136,7 @@ public final class ClBench {
                     default -> throw new IllegalArgumentException("unknown option " + flag + "; known: --quick"
                             + " --benchmarks --scenarios --strategies --seeds --first-seed --iterations --hidden"
                             + " --replay-size --buffer --buffer-policy --buffer-storage --replay-loss --lwf-temperature"
-                            + " --lwf-lambda --lwf-scope --test-samples --jobs --out");
+                            + " --lwf-lambda --lwf-scope --active-classes --test-samples --jobs --out");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(flag + " needs a number, got '" + value + "'");
@@ -164,7 +168,7 @@ public final class ClBench {
             seedList.add(firstSeed + k);
         }
         ClOptions options = new ClOptions(replaySize, buffer, policy, temperature, lambda, testSamples, uint8,
-                replayLoss, lwfScope);
+                replayLoss, lwfScope, activeClasses);
         return new Config(bs, ss, List.copyOf(strategies), seedList, options, jobs, out,
                 "./mnemo bench cl " + String.join(" ", args));
     }

@@ -22,33 +22,35 @@ import dev.mnemo.learner.strategy.StrategySpec;
  *                       float32
  * @param replayLoss     asymmetric or plain (see {@link StrategySpec#replayLoss()})
  * @param lwfScope       seen or old (see {@link StrategySpec#lwfScope()})
+ * @param activeClasses  all or seen (see {@link StrategySpec#activeClasses()})
  */
 public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy, double temperature, double lambda,
-                        int testPerTask, boolean uint8Buffer, String replayLoss, String lwfScope) {
+                        int testPerTask, boolean uint8Buffer, String replayLoss, String lwfScope,
+                        String activeClasses) {
 
     /** Checks the values through {@link StrategySpec}'s rules. */
     public ClOptions {
         spec("fine-tune", replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, replayLoss,
-                lwfScope, 0L);
+                lwfScope, activeClasses, 0L);
     }
 
     /** With a float32 buffer, the plain replay loss and LwF over the old classes. */
     public ClOptions(int replaySize, int bufferCapacity, String bufferPolicy, double temperature, double lambda,
                      int testPerTask) {
-        this(replaySize, bufferCapacity, bufferPolicy, temperature, lambda, testPerTask, false, "plain", "old");
+        this(replaySize, bufferCapacity, bufferPolicy, temperature, lambda, testPerTask, false, "plain", "old", "all");
     }
 
     /** The learner's configuration of {@code strategy} with these settings. */
     public StrategySpec strategy(String strategy, long seed) {
         return spec(strategy, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, replayLoss,
-                lwfScope, seed);
+                lwfScope, activeClasses, seed);
     }
 
     private static StrategySpec spec(String strategy, int replaySize, int bufferCapacity, String bufferPolicy,
                                      boolean uint8Buffer, double temperature, double lambda, String replayLoss,
-                                     String lwfScope, long seed) {
+                                     String lwfScope, String activeClasses, long seed) {
         return new StrategySpec(strategy, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda,
-                seed, replayLoss, lwfScope);
+                seed, replayLoss, lwfScope, activeClasses);
     }
 
     /**
@@ -58,6 +60,9 @@ public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy,
     public String variant(String strategy) {
         ClOptions d = defaults();
         java.util.List<String> parts = new java.util.ArrayList<>();
+        if (!activeClasses.equals(d.activeClasses)) {
+            parts.add("hard loss over " + activeClasses + " classes");
+        }
         if (strategy.endsWith("replay")) {
             if (replaySize != d.replaySize) {
                 parts.add(replaySize + " replayed/step");

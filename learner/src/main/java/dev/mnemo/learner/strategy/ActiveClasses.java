@@ -1,0 +1,119 @@
+package dev.mnemo.learner.strategy;
+
+import java.util.Arrays;
+import java.util.BitSet;
+
+/**
+ * Restricts every row's cross-entropy to the <em>active classes</em>: the classes seen so far in
+ * the stream, together with those labelled in the current stream batch.
+ *
+ * <h2>Method</h2>
+ * In class-incremental learning one head holds the outputs of every class the model will ever
+ * learn, most of them not seen yet. With the softmax over all outputs, each step pushes the logits
+ * of the classes still to come down, so that when their task arrives they start far below the
+ * others and must first climb back: with replay's asymmetric loss, which leaves the new classes to
+ * be lifted by their replayed rows alone, that costs the newest task several points by its end.
+ * Van de Ven and Tolias's class-incremental protocol keeps the unseen outputs out of the softmax
+ * ("active classes" = the classes of all tasks so far); this plug-in does the same without task
+ * labels, from the labels the stream has shown. It narrows the mask it is given (the scenario's,
+ * and that of the strategies before it), so in a task-incremental scenario it changes nothing, and
+ * once every class has been seen it changes nothing either. Prediction is not masked: an unseen
+ * class can only win where the model has no evidence for any other.
+ *
+ * <p>Put it first in the strategy list, so that later masks (replay's asymmetric loss) narrow the
+ * active classes further. Its state, the set of classes seen, is taken from the labelled stream
+ * rows after each step; {@link #seen()} and {@link #restore(int[])} carry it through checkpoints.
+ *
+ * <pre>{@code
+ * new ContinualTrainer(model, new ClassIncremental(),
+ *         List.of(new ActiveClasses(), new Replay(buffer, 128, 7L, true)));
+ * }</pre>
+ *
+ * <h2>References</h2>
+ * <ul>
+ *   <li>G. M. van de Ven and A. S. Tolias, "Three scenarios for continual learning",
+ *       arXiv:1904.07734, 2019 (the active classes of the class-incremental scenario).</li>
+ * </ul>
+ */
+public final class ActiveClasses implements ContinualStrategy {
+
+    private final BitSet seen = new BitSet();
+
+    /** The classes seen in labelled stream rows so far, ascending. */
+    public int[] seen() {
+        return seen.stream().toArray();
+    }
+
+    /**
+     * Continues from a checkpoint with the classes seen so far.
+     *
+     * @throws IllegalArgumentException if {@code classes} is null or holds a negative class
+     */
+    public void restore(int[] classes) {
+        if (classes == null) {
+            throw new IllegalArgumentException("classes must be non-null");
+        }
+        seen.clear();
+        for (int c : classes) {
+            if (c < 0) {
+                throw new IllegalArgumentException("classes must be >= 0, got " + c);
+            }
+            seen.set(c);
+        }
+    }
+
+    /**
+     * Each row keeps, of the classes its mask allows, the active ones. A row whose mask allows no
+     * active class (an unlabelled row before any label was seen) keeps its mask.
+     */
+    @Override
+    public float[][] classMask(Batch stream, Batch composed, float[][] mask, int classes) {
+        float[] active = new float[classes];
+        int count = 0;
+        for (int c = seen.nextSetBit(0); c >= 0 && c < classes; c = seen.nextSetBit(c + 1)) {
+            active[c] = 1f;
+            count++;
+        }
+        for (int label : stream.labels()) {
+            if (label != Batch.UNLABELLED && label < classes && active[label] == 0f) {
+                active[label] = 1f;
+                count++;
+            }
+        }
+        if (count == 0 || (count == classes && mask == null)) {
+            return mask;
+        }
+        float[][] out = new float[composed.size()][];
+        for (int i = 0; i < out.length; i++) {
+            float[] row = mask == null ? null : mask[i];
+            float[] narrowed = active.clone();
+            boolean open = false;
+            for (int c = 0; c < classes; c++) {
+                narrowed[c] *= row == null ? 1f : row[c];
+                open |= narrowed[c] != 0f;
+            }
+            out[i] = open ? narrowed : (row == null ? ones(classes) : row);
+        }
+        return out;
+    }
+
+    @Override
+    public void afterStep(Batch stream, Batch trained, StepResult result) {
+        for (int label : stream.labels()) {
+            if (label != Batch.UNLABELLED) {
+                seen.set(label);
+            }
+        }
+    }
+
+    private static float[] ones(int n) {
+        float[] row = new float[n];
+        Arrays.fill(row, 1f);
+        return row;
+    }
+
+    @Override
+    public String toString() {
+        return "ActiveClasses" + Arrays.toString(seen());
+    }
+}
