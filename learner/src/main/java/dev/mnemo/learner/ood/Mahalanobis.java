@@ -18,6 +18,15 @@ import java.util.Arrays;
  * score is {@code min_c |L^-1 (f - mu_c)|^2}: about {@code d^2/2 + C d} operations per sample.
  * Classes absent from the reference set are left out of the minimum.
  *
+ * <p>With fewer reference samples {@code N} than features {@code d} (a drift check fits a few
+ * hundred samples on 800 features), {@code S} has rank below {@code N} and the same distance is
+ * computed in sample space instead, exactly, by the Woodbury identity: with {@code Z} the
+ * {@code N x d} centred features and {@code r} the ridge,
+ * {@code (S + r I)^-1 = (I - P^T P) / r} where {@code P = K^-1 Z} and
+ * {@code K K^T = N r I + Z Z^T}, so the score is {@code min_c (|v|^2 - |P v|^2) / r} with
+ * {@code v = f - mu_c}. Fitting costs about {@code N^2 d} operations instead of {@code d^2 N + d^3/3},
+ * scoring {@code N d + C d} per sample.
+ *
  * <h2>Refreshing</h2>
  * The features move as the model learns, so the fit belongs to one model version
  * ({@link #modelVersion()}). An instance is immutable; refresh it by fitting again on recent
@@ -48,19 +57,41 @@ public final class Mahalanobis implements OodScorer {
 
     private final int layer;
     private final int dimension;
+    /** Full form: {@code L^-1}, or null in the sample-space form. */
     private final double[][] whitening;
     /** {@code whitening} transposed: row k holds column k, non-zero from index k on (for the axpy loop). */
     private final double[][] whiteningT;
+    /** Full form: {@code L^-1 mu_c}; sample-space form: the means {@code mu_c}. */
     private final double[][] whitenedMeans;
+    /** Sample-space form: {@code P = K^-1 Z}, {@code [N][d]}; null in the full form. */
+    private final double[][] projection;
+    /** Sample-space form: {@code P mu_c}. */
+    private final double[][] projectedMeans;
+    /** Sample-space form: the ridge {@code r}. */
+    private final double ridge;
     private final long modelVersion;
 
     private Mahalanobis(int layer, int dimension, double[][] whitening, double[][] whitenedMeans, long modelVersion) {
+        this(layer, dimension, whitening, whitenedMeans, null, null, Double.NaN, modelVersion);
+    }
+
+    private Mahalanobis(int layer, int dimension, double[][] whitening, double[][] whitenedMeans,
+                        double[][] projection, double[][] projectedMeans, double ridge, long modelVersion) {
         this.layer = layer;
         this.dimension = dimension;
         this.whitening = whitening;
-        this.whiteningT = transpose(whitening);
+        this.whiteningT = whitening == null ? null : transpose(whitening);
         this.whitenedMeans = whitenedMeans;
+        this.projection = projection;
+        this.projectedMeans = projectedMeans;
+        this.ridge = ridge;
         this.modelVersion = modelVersion;
+    }
+
+    /** The same scorer read from another layer. */
+    private Mahalanobis onLayer(int stored) {
+        return new Mahalanobis(stored, dimension, whitening, whitenedMeans, projection, projectedMeans, ridge,
+                modelVersion);
     }
 
     /**
@@ -103,8 +134,7 @@ public final class Mahalanobis implements OodScorer {
         }
         Mahalanobis m = fit(layerFeatures(model, layer, inputs), labels, model.spec().classes(), DEFAULT_SHRINKAGE,
                 model.version());
-        int stored = layer == layers - 1 ? PENULTIMATE : layer;
-        return new Mahalanobis(stored, m.dimension, m.whitening, m.whitenedMeans, m.modelVersion);
+        return m.onLayer(layer == layers - 1 ? PENULTIMATE : layer);
     }
 
     private static float[][] layerFeatures(Classifier model, int layer, float[][] inputs) {
@@ -174,52 +204,114 @@ public final class Mahalanobis implements OodScorer {
                 means[c][j] /= counts[c];
             }
         }
-        double[][] cov = new double[d][d];
-        double[] centred = new double[d];
+        double[][] centred = new double[n][d];
+        double trace = 0.0;
         for (int i = 0; i < n; i++) {
             double[] mu = means[labels[i]];
+            double[] z = centred[i];
             for (int j = 0; j < d; j++) {
-                centred[j] = features[i][j] - mu[j];
-                if (!Double.isFinite(centred[j])) {
+                z[j] = features[i][j] - mu[j];
+                if (!Double.isFinite(z[j])) {
                     throw new IllegalArgumentException("features[" + i + "][" + j + "] is not finite");
                 }
+                trace += z[j] * z[j];
             }
+        }
+        trace /= n;
+        double ridge = shrinkage * Math.max(trace / d, 1e-12);
+        int present = 0;
+        for (int count : counts) {
+            present += count > 0 ? 1 : 0;
+        }
+        double[][] presentMeans = new double[present][];
+        int k = 0;
+        for (int c = 0; c < classes; c++) {
+            if (counts[c] > 0) {
+                presentMeans[k++] = means[c];
+            }
+        }
+        return n < d ? sampleSpace(centred, presentMeans, ridge, modelVersion)
+                : full(centred, presentMeans, ridge, modelVersion);
+    }
+
+    /** {@code L^-1} of {@code S + r I}, and the whitened means. */
+    private static Mahalanobis full(double[][] centred, double[][] means, double ridge, long modelVersion) {
+        int n = centred.length;
+        int d = centred[0].length;
+        double[][] cov = new double[d][d];
+        for (double[] z : centred) {
             for (int a = 0; a < d; a++) {
-                double ca = centred[a];
+                double ca = z[a];
                 if (ca == 0.0) {
                     continue;
                 }
                 double[] row = cov[a];
                 for (int b = 0; b <= a; b++) {
-                    row[b] += ca * centred[b];
+                    row[b] += ca * z[b];
                 }
             }
         }
-        double trace = 0.0;
         for (int a = 0; a < d; a++) {
             for (int b = 0; b <= a; b++) {
                 cov[a][b] /= n;
                 cov[b][a] = cov[a][b];
             }
-            trace += cov[a][a];
-        }
-        double ridge = shrinkage * Math.max(trace / d, 1e-12);
-        for (int a = 0; a < d; a++) {
             cov[a][a] += ridge;
         }
         double[][] inverseFactor = invertLower(cholesky(cov));
-        int present = 0;
-        for (int count : counts) {
-            present += count > 0 ? 1 : 0;
-        }
-        double[][] whitenedMeans = new double[present][];
-        int k = 0;
-        for (int c = 0; c < classes; c++) {
-            if (counts[c] > 0) {
-                whitenedMeans[k++] = multiplyLower(inverseFactor, means[c]);
-            }
+        double[][] whitenedMeans = new double[means.length][];
+        for (int c = 0; c < means.length; c++) {
+            whitenedMeans[c] = multiplyLower(inverseFactor, means[c]);
         }
         return new Mahalanobis(PENULTIMATE, d, inverseFactor, whitenedMeans, modelVersion);
+    }
+
+    /** {@code P = K^-1 Z} with {@code K K^T = N r I + Z Z^T}, and {@code P mu_c}. */
+    private static Mahalanobis sampleSpace(double[][] centred, double[][] means, double ridge, long modelVersion) {
+        int n = centred.length;
+        int d = centred[0].length;
+        double[][] gram = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                gram[i][j] = dot(centred[i], centred[j], d);
+                gram[j][i] = gram[i][j];
+            }
+            gram[i][i] += n * ridge;
+        }
+        double[][] factor = cholesky(gram);
+        // Forward substitution a row at a time: P[i] = (Z[i] - sum_{k<i} K[i][k] P[k]) / K[i][i].
+        double[][] projection = centred;
+        for (int i = 0; i < n; i++) {
+            double[] row = projection[i];
+            double[] ki = factor[i];
+            for (int m = 0; m < i; m++) {
+                double f = ki[m];
+                if (f == 0.0) {
+                    continue;
+                }
+                double[] prev = projection[m];
+                for (int j = 0; j < d; j++) {
+                    row[j] -= f * prev[j];
+                }
+            }
+            double diagonal = ki[i];
+            for (int j = 0; j < d; j++) {
+                row[j] /= diagonal;
+            }
+        }
+        double[][] projectedMeans = new double[means.length][];
+        for (int c = 0; c < means.length; c++) {
+            projectedMeans[c] = project(projection, means[c]);
+        }
+        return new Mahalanobis(PENULTIMATE, d, null, means, projection, projectedMeans, ridge, modelVersion);
+    }
+
+    private static double[] project(double[][] projection, double[] x) {
+        double[] out = new double[projection.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = dot(projection[i], x, x.length);
+        }
+        return out;
     }
 
     @Override
@@ -272,6 +364,10 @@ public final class Mahalanobis implements OodScorer {
             for (int j = 0; j < dimension; j++) {
                 x[j] = features[i][j];
             }
+            if (projection != null) {
+                out[i] = scoreInSampleSpace(x);
+                continue;
+            }
             double[] g = multiplyLowerByColumns(whiteningT, x);
             double best = Double.POSITIVE_INFINITY;
             for (double[] mu : whitenedMeans) {
@@ -285,6 +381,28 @@ public final class Mahalanobis implements OodScorer {
             out[i] = best;
         }
         return out;
+    }
+
+    /** {@code min_c (|x - mu_c|^2 - |P x - P mu_c|^2) / r}, not below 0 (rounding). */
+    private double scoreInSampleSpace(double[] x) {
+        double[] px = project(projection, x);
+        double best = Double.POSITIVE_INFINITY;
+        for (int c = 0; c < whitenedMeans.length; c++) {
+            double[] mu = whitenedMeans[c];
+            double[] pmu = projectedMeans[c];
+            double v = 0.0;
+            for (int j = 0; j < dimension; j++) {
+                double diff = x[j] - mu[j];
+                v += diff * diff;
+            }
+            double pv = 0.0;
+            for (int j = 0; j < px.length; j++) {
+                double diff = px[j] - pmu[j];
+                pv += diff * diff;
+            }
+            best = Math.min(best, Math.max(0.0, v - pv) / ridge);
+        }
+        return best;
     }
 
     /** @return the width of the features this scorer was fitted on */
@@ -430,7 +548,8 @@ public final class Mahalanobis implements OodScorer {
     @Override
     public boolean equals(Object o) {
         return o instanceof Mahalanobis m && m.layer == layer && m.modelVersion == modelVersion && Arrays.deepEquals(m.whitening, whitening)
-                && Arrays.deepEquals(m.whitenedMeans, whitenedMeans);
+                && Arrays.deepEquals(m.whitenedMeans, whitenedMeans) && Arrays.deepEquals(m.projection, projection)
+                && Double.compare(m.ridge, ridge) == 0;
     }
 
     @Override

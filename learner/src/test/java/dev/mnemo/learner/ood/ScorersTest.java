@@ -95,8 +95,17 @@ class ScorersTest {
 
     @Test
     void mahalanobisScoresCorrelatedFeaturesAsTheDefinitionSays() {
-        int d = 6;
-        int n = 40;
+        scoresAsTheDefinitionSays(6, 40);
+    }
+
+    @Test
+    void mahalanobisWithFewerSamplesThanFeaturesScoresAsTheDefinitionSays() {
+        // The sample-space (Woodbury) form: the covariance has rank below n, the ridge does the rest.
+        scoresAsTheDefinitionSays(50, 20);
+        scoresAsTheDefinitionSays(30, 28);
+    }
+
+    private static void scoresAsTheDefinitionSays(int d, int n) {
         java.util.SplittableRandom random = new java.util.SplittableRandom(5L);
         float[][] f = new float[n][d];
         int[] y = new int[n];
@@ -129,7 +138,11 @@ class ScorersTest {
             cov[a][a] += shrinkage * trace / d;
         }
         double[][] w = Mahalanobis.invertLower(Mahalanobis.cholesky(cov));
-        float[][] probes = {f[0], f[1], {0, 1, 2, 3, 4, 5}, {9, -9, 9, -9, 9, -9}};
+        float[][] probes = {f[0], f[1], new float[d], new float[d]};
+        for (int j = 0; j < d; j++) {
+            probes[2][j] = j;
+            probes[3][j] = j % 2 == 0 ? 9 : -9;
+        }
         double[] scores = m.score(probes);
         for (int p = 0; p < probes.length; p++) {
             double best = Double.POSITIVE_INFINITY;
@@ -144,7 +157,7 @@ class ScorersTest {
                 }
                 best = Math.min(best, sum);
             }
-            assertThat(scores[p]).as("probe %d", p).isCloseTo(best, within(1e-6 * Math.max(1, best)));
+            assertThat(scores[p]).as("d %d, n %d, probe %d", d, n, p).isCloseTo(best, within(1e-6 * Math.max(1, best)));
         }
     }
 
