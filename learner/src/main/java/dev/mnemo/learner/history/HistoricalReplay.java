@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -35,7 +38,10 @@ import dev.mnemo.learner.strategy.StrategySpec;
  *       how Kafka polls happened to split them, so a range gives the same numbers every time.</li>
  *   <li>Each block goes to every lane: predict and score (prequential, test-then-train), then train
  *       (see {@link Lane}). With {@code parallel} every lane runs on its own thread behind a short
- *       queue; lanes share nothing but the read-only blocks, so the results do not depend on it.</li>
+ *       queue; lanes share nothing but the read-only blocks, so the results do not depend on it.
+ *       Their drift watches' checks then run on a pool with a thread per core, each on a copy of
+ *       its lane's model as it was when the check fell due: a core that a faster lane leaves idle
+ *       takes a slower lane's checks, and the alerts are those of running them in line.</li>
  *   <li>At the end each lane's models at the task ends fill the accuracy matrix on the holdout of
  *       every task, with the starting model as the baseline; {@link AccuracyMatrix} gives ACC,
  *       BWT, FWT and forgetting, {@link ClassificationMetrics} the final per-class holdout
@@ -90,6 +96,7 @@ public final class HistoricalReplay {
         long c0 = CpuTime.thread();
         List<Lane> lanes = null;
         List<Worker> workers = new ArrayList<>();
+        ExecutorService checks = config.parallel() ? checkPool() : null;
         Map<String, Integer> taskIndex = new LinkedHashMap<>();
         Map<String, List<ReplaySample>> holdout = new LinkedHashMap<>();
         long labelled = 0;
@@ -104,7 +111,7 @@ public final class HistoricalReplay {
             for (ReplaySample s = source.next(); s != null; s = source.next()) {
                 valid++;
                 if (lanes == null) {
-                    lanes = lanes(config, start, s.features().length);
+                    lanes = lanes(config, start, s.features().length, checks);
                     if (config.parallel()) {
                         for (Lane lane : lanes) {
                             Worker w = new Worker(lane);
@@ -172,6 +179,9 @@ public final class HistoricalReplay {
             for (Worker w : workers) {
                 w.thread.interrupt();
             }
+            if (checks != null) {
+                checks.shutdown();
+            }
         }
         List<ReplayResult.LaneResult> results = new ArrayList<>();
         List<String> laneNames = config.laneNames();
@@ -192,7 +202,17 @@ public final class HistoricalReplay {
                 readerCpu, results);
     }
 
-    private static List<Lane> lanes(ReplayConfig config, StartingModel start, int inputs) {
+    /** Daemon threads, one per core, for the lanes' drift checks. */
+    private static ExecutorService checkPool() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread t = new Thread(r, "mnemo-replay-check-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static List<Lane> lanes(ReplayConfig config, StartingModel start, int inputs, ExecutorService checks) {
         MlpSpec spec = start.model().map(Classifier::spec).orElseGet(() -> config.freshModel(inputs));
         if (spec.inputs() != inputs) {
             throw new IllegalArgumentException("the starting model takes " + spec.inputs() + " features, the samples have "
@@ -209,7 +229,7 @@ public final class HistoricalReplay {
             ContinualTrainer trainer = s.trainer(spec);
             start.newModel().ifPresent(m -> trainer.restore(m, 0));
             lanes.add(new Lane(names.get(i), s, trainer, config.batchSize(), config.window(), config.sampleEvery(),
-                    config.adwinDelta()));
+                    config.adwinDelta(), checks));
         }
         return lanes;
     }

@@ -3,6 +3,9 @@ package dev.mnemo.learner.history;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 import dev.mnemo.learner.drift.Adwin;
 import dev.mnemo.learner.drift.RisingAdwin;
@@ -32,7 +35,10 @@ import dev.mnemo.schemas.v1.DriftAlert;
  * <p>The lane also runs the live learner's {@link DriftWatch} on the samples it scores, with the
  * default settings, to report the alerts (with their verdicts) that the learner would have raised.
  * The watch only observes here: task boundaries come from the tags, so that a replay can be checked
- * against a plain test-then-train run.
+ * against a plain test-then-train run. Given an executor, the lane does not run the watch's checks
+ * (Mahalanobis fit, MC dropout) on its own thread: each is taken with a copy of the model as it was
+ * when the check fell due ({@link DriftWatch#observeDeferred}) and runs on the executor while the
+ * lane trains on; the alerts are the same, and {@link #alerts()} waits for them.
  *
  * <p>Confined to one thread at a time (the run hands it from its worker thread to the caller only
  * after the worker finished).
@@ -54,7 +60,10 @@ final class Lane {
     private final List<CurvePoint> curve = new ArrayList<>();
     private final List<DriftMark> drifts = new ArrayList<>();
     private final DriftWatch watch;
-    private final List<DriftMark> alerts = new ArrayList<>();
+    /** Alerts in the order they were raised; complete once their check has run. */
+    private final List<CompletableFuture<DriftMark>> alerts = new ArrayList<>();
+    /** Where the watch's checks run; null: on the lane's thread. */
+    private final Executor checks;
     private final List<Classifier> taskEnds = new ArrayList<>();
     private long trainingSteps;
     private long trainedSamples;
@@ -65,7 +74,14 @@ final class Lane {
 
     Lane(String name, StrategySpec spec, ContinualTrainer trainer, int batchSize, int window, int sampleEvery,
          double adwinDelta) {
+        this(name, spec, trainer, batchSize, window, sampleEvery, adwinDelta, null);
+    }
+
+    /** @param checks where the drift watch's checks run, or null for the lane's own thread */
+    Lane(String name, StrategySpec spec, ContinualTrainer trainer, int batchSize, int window, int sampleEvery,
+         double adwinDelta, Executor checks) {
         this.name = name;
+        this.checks = checks;
         this.spec = spec;
         this.trainer = trainer;
         this.distils = spec.usesLwf();
@@ -157,15 +173,29 @@ final class Lane {
                     predictions.probabilities()[j], predictions.predictedClass()[j]));
         }
         long first = watch.observed();
-        DriftWatch.Outcome outcome = watch.observe(trainer.model(), seen,
-                Instant.ofEpochMilli(block.samples().get(at[at.length - 1]).timestamp()));
+        long counted = overall.count();
+        Instant now = Instant.ofEpochMilli(block.samples().get(at[at.length - 1]).timestamp());
+        DriftWatch.Outcome outcome = checks == null ? watch.observe(trainer.model(), seen, now)
+                : watch.observeDeferred(trainer.model(), seen, now);
         for (DriftAlert a : outcome.alerts()) {
-            int j = (int) Math.min(x.length - 1, Math.max(0, a.getWindowEnd() - first));
-            ReplaySample s = block.samples().get(at[j]);
-            Double errorAfter = a.getEvidence().get("error.after");
-            alerts.add(new DriftMark(overall.count() + j + 1, s.topic(), s.partition(), s.offset(), s.timestamp(),
-                    true, errorAfter == null ? Double.NaN : errorAfter, version, a.getVerdict().name()));
+            alerts.add(CompletableFuture.completedFuture(mark(a, a.getWindowEnd(), first, counted, block, at, version)));
         }
+        for (DriftWatch.DeferredCheck check : outcome.deferred()) {
+            // The alert's window ends at the sample that completed the check, as in DriftCheck.
+            long end = check.event().getPosition() + check.after().size();
+            alerts.add(CompletableFuture.supplyAsync(
+                    () -> mark(check.run(), end, first, counted, block, at, version), checks));
+        }
+    }
+
+    /** The alert placed at the sample that completed its check; {@code counted}: samples scored before the block. */
+    private static DriftMark mark(DriftAlert a, long windowEnd, long first, long counted, Block block, int[] at,
+                                  long version) {
+        int j = (int) Math.min(at.length - 1, Math.max(0, windowEnd - first));
+        ReplaySample s = block.samples().get(at[j]);
+        Double errorAfter = a.getEvidence().get("error.after");
+        return new DriftMark(counted + j + 1, s.topic(), s.partition(), s.offset(), s.timestamp(), true,
+                errorAfter == null ? Double.NaN : errorAfter, version, a.getVerdict().name());
     }
 
     private CurvePoint point() {
@@ -260,8 +290,17 @@ final class Lane {
         return drifts;
     }
 
+    /** The alerts, waiting for checks still running. */
     List<DriftMark> alerts() {
-        return alerts;
+        List<DriftMark> out = new ArrayList<>(alerts.size());
+        for (CompletableFuture<DriftMark> a : alerts) {
+            try {
+                out.add(a.join());
+            } catch (CompletionException e) {
+                throw new IllegalStateException("lane " + name + ": a drift check failed: " + e.getCause(), e.getCause());
+            }
+        }
+        return out;
     }
 
     long trainingSteps() {

@@ -155,12 +155,37 @@ public final class DriftWatch {
      *                      classes), for {@code ContinualTrainer.confirmBoundary(int[])}; else null
      */
     public record Outcome(List<DriftEvent> events, List<DriftAlert> alerts, List<LabelRequest> labelRequests,
-                          boolean taskBoundary, int[] knownClasses) {
+                          boolean taskBoundary, int[] knownClasses, List<DeferredCheck> deferred) {
 
-        static final Outcome NOTHING = new Outcome(List.of(), List.of(), List.of(), false, null);
+        static final Outcome NOTHING = new Outcome(List.of(), List.of(), List.of(), false, null, List.of());
+
+        /** Without deferred checks. */
+        public Outcome(List<DriftEvent> events, List<DriftAlert> alerts, List<LabelRequest> labelRequests,
+                       boolean taskBoundary, int[] knownClasses) {
+            this(events, alerts, labelRequests, taskBoundary, knownClasses, List.of());
+        }
 
         public boolean isEmpty() {
-            return events.isEmpty() && alerts.isEmpty() && labelRequests.isEmpty() && !taskBoundary;
+            return events.isEmpty() && alerts.isEmpty() && labelRequests.isEmpty() && !taskBoundary
+                    && deferred.isEmpty();
+        }
+    }
+
+    /**
+     * A check that {@link #observeDeferred} did not run: everything it needs, taken when it fell due
+     * (a copy of the model as it was then, both windows, the event), so it can run later on any
+     * thread and give the alert that {@link #observe} would have raised at that point, to the bit.
+     * A replay that only reports alerts runs them off its training thread this way.
+     *
+     * @param position the stream position (0-based) of the sample that completed the check
+     */
+    public record DeferredCheck(long position, Classifier model, DriftEvent event, List<Seen> before,
+                                List<Seen> after, Instant now, WatchConfig config, String modelName) {
+
+        /** Runs the check: the alert, as {@link #observe} would have raised it. */
+        public DriftAlert run() {
+            DriftCheck.Result result = new DriftCheck(config).run(model, event, before, after);
+            return alert(result, event, modelName, model.version(), now);
         }
     }
 
@@ -172,12 +197,27 @@ public final class DriftWatch {
      * @param now   the time stamped on alerts
      */
     public Outcome observe(Classifier model, List<Seen> batch, Instant now) {
+        return observe(model, batch, now, false);
+    }
+
+    /**
+     * As {@link #observe}, but a check that falls due is not run: the outcome carries it as a
+     * {@link DeferredCheck} instead of its alert, label requests and task boundary. For a caller
+     * that only reports alerts and does not act on them (historical replay): the detectors re-arm
+     * as they would after the check, whatever its verdict, so what the watch does next is the same.
+     */
+    public Outcome observeDeferred(Classifier model, List<Seen> batch, Instant now) {
+        return observe(model, batch, now, true);
+    }
+
+    private Outcome observe(Classifier model, List<Seen> batch, Instant now, boolean defer) {
         if (!config.enabled() || batch.isEmpty()) {
             return Outcome.NOTHING;
         }
         List<DriftEvent> newEvents = new ArrayList<>();
         List<DriftAlert> newAlerts = new ArrayList<>();
         List<LabelRequest> requests = new ArrayList<>();
+        List<DeferredCheck> deferred = new ArrayList<>();
         boolean boundary = false;
         int[] known = null;
         for (Seen s : batch) {
@@ -202,9 +242,18 @@ public final class DriftWatch {
                     armAt = position + 1 + config.warmup();
                     continue;
                 }
-                DriftCheck.Result result = check.run(model, pending, reference,
-                        window(pending.getPosition() + 1, position + 1));
-                DriftAlert alert = alert(result, model.version(), now);
+                List<Seen> after = window(pending.getPosition() + 1, position + 1);
+                if (defer) {
+                    alerts++;
+                    deferred.add(new DeferredCheck(position, model.copy(), pending, reference, after, now, config,
+                            modelName));
+                    pending = null;
+                    armAt = position + 1 + config.warmup();
+                    continue;
+                }
+                DriftCheck.Result result = check.run(model, pending, reference, after);
+                alerts++;
+                DriftAlert alert = alert(result, pending, modelName, model.version(), now);
                 newAlerts.add(alert);
                 requests.addAll(labelRequests(result, alert, model.version()));
                 if (result.verdict() == Verdict.NOVEL_INPUTS || result.verdict() == Verdict.CONCEPT_CHANGE) {
@@ -215,8 +264,8 @@ public final class DriftWatch {
                 armAt = position + 1 + config.warmup();
             }
         }
-        return newEvents.isEmpty() && newAlerts.isEmpty() && requests.isEmpty() && !boundary
-                ? Outcome.NOTHING : new Outcome(newEvents, newAlerts, requests, boundary, known);
+        return newEvents.isEmpty() && newAlerts.isEmpty() && requests.isEmpty() && !boundary && deferred.isEmpty()
+                ? Outcome.NOTHING : new Outcome(newEvents, newAlerts, requests, boundary, known, deferred);
     }
 
     /** Alerts raised so far. */
@@ -362,8 +411,8 @@ public final class DriftWatch {
         return out;
     }
 
-    private DriftAlert alert(DriftCheck.Result result, long version, Instant now) {
-        alerts++;
+    private static DriftAlert alert(DriftCheck.Result result, DriftEvent pending, String modelName, long version,
+                                    Instant now) {
         String action = switch (result.verdict()) {
             case NOVEL_INPUTS, CONCEPT_CHANGE -> "task-boundary";
             case UNCERTAIN -> "label-request";
