@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -167,7 +169,7 @@ public final class HistoricalReplay {
             }
             // Each lane scores its own task-end models on the holdout on its own thread, so a lane
             // that finished training early evaluates while a slower one still trains.
-            End end = new End(List.copyOf(taskIndex.keySet()), holdout);
+            End end = new End(List.copyOf(taskIndex.keySet()), holdout, checks);
             for (Worker w : workers) {
                 w.finish(end);
             }
@@ -188,7 +190,7 @@ public final class HistoricalReplay {
         List<String> tasks = List.copyOf(taskIndex.keySet());
         for (int i = 0; i < lanes.size(); i++) {
             results.add(workers.isEmpty()
-                    ? new End(tasks, holdout).result(laneNames.get(i), lanes.get(i))
+                    ? new End(tasks, holdout, null).result(laneNames.get(i), lanes.get(i))
                     : workers.get(i).result());
         }
         Map<String, Integer> holdoutPerTask = new LinkedHashMap<>();
@@ -276,13 +278,14 @@ public final class HistoricalReplay {
      * What a lane needs to close its result once the range is read: the task tags in order and the
      * holdout, complete by then and no longer written.
      */
-    private record End(List<String> tasks, Map<String, List<ReplaySample>> holdout) {
+    private record End(List<String> tasks, Map<String, List<ReplaySample>> holdout, Executor pool) {
 
         /**
          * Ends the lane and scores it: the accuracy matrix of its task-end models on each task's
          * holdout (the starting model as the baseline) and the final model on the whole holdout.
          * The last task-end model is a copy of the final model, so the final model's predictions
-         * serve both.
+         * serve both. With a pool, the starting and earlier task-end models (copies, independent of
+         * the lane) are scored there, in parallel with the final model on the lane's thread.
          */
         ReplayResult.LaneResult result(String name, Lane lane) {
             lane.finish();
@@ -301,13 +304,23 @@ public final class HistoricalReplay {
                 int t = tasks.size();
                 AccuracyMatrix r = new AccuracyMatrix(t);
                 double[] baseline = new double[t];
+                // earlier.get(0): the starting model; earlier.get(i + 1): the model at the end of task i < t - 1.
+                List<CompletableFuture<int[][]>> earlier = new ArrayList<>();
+                List<Classifier> models = new ArrayList<>();
+                models.add(lane.start());
+                models.addAll(ends.subList(0, t - 1));
+                for (Classifier m : models) {
+                    earlier.add(pool == null ? CompletableFuture.completedFuture(predictedPerTask(m))
+                            : CompletableFuture.supplyAsync(() -> predictedPerTask(m), pool));
+                }
+                for (String task : tasks) {
+                    lastPredicted.computeIfAbsent(task, k -> predicted(last, holdout.getOrDefault(k, List.of())));
+                }
                 for (int j = 0; j < t; j++) {
                     List<ReplaySample> test = holdout.getOrDefault(tasks.get(j), List.of());
-                    baseline[j] = accuracy(predicted(lane.start(), test), test);
+                    baseline[j] = accuracy(earlier.get(0).join()[j], test);
                     for (int i = 0; i < t; i++) {
-                        int[] p = i == t - 1
-                                ? lastPredicted.computeIfAbsent(tasks.get(j), k -> predicted(last, test))
-                                : predicted(ends.get(i), test);
+                        int[] p = i == t - 1 ? lastPredicted.get(tasks.get(j)) : earlier.get(i + 1).join()[j];
                         double a = accuracy(p, test);
                         if (!Double.isNaN(a)) {
                             r.set(i, j, a);
@@ -346,6 +359,15 @@ public final class HistoricalReplay {
                     List.copyOf(lane.curve()), lane.drifts(), lane.alerts(), matrix, holdoutScore,
                     last.version(), lane.trainingSteps(), lane.trainedSamples(), lane.trainer().tasksEnded(),
                     lane.busyNanos() / 1e9, lane.cpuNanos() / 1e9);
+        }
+
+        /** The model's predicted classes on each task's holdout, in the order of {@code tasks}. */
+        private int[][] predictedPerTask(Classifier model) {
+            int[][] out = new int[tasks.size()][];
+            for (int j = 0; j < out.length; j++) {
+                out[j] = predicted(model, holdout.getOrDefault(tasks.get(j), List.of()));
+            }
+            return out;
         }
     }
 
