@@ -85,14 +85,7 @@ public final class ActiveClasses implements ContinualStrategy {
         }
         float[][] out = new float[composed.size()][];
         for (int i = 0; i < out.length; i++) {
-            float[] row = mask == null ? null : mask[i];
-            float[] narrowed = active.clone();
-            boolean open = false;
-            for (int c = 0; c < classes; c++) {
-                narrowed[c] *= row == null ? 1f : row[c];
-                open |= narrowed[c] != 0f;
-            }
-            out[i] = open ? narrowed : (row == null ? ones(classes) : row);
+            out[i] = ClassMasks.narrow(active, mask == null ? null : mask[i], classes);
         }
         return out;
     }
@@ -106,11 +99,6 @@ public final class ActiveClasses implements ContinualStrategy {
         }
     }
 
-    private static float[] ones(int n) {
-        float[] row = new float[n];
-        Arrays.fill(row, 1f);
-        return row;
-    }
 
     @Override
     public String toString() {

@@ -156,25 +156,9 @@ public final class Replay implements ContinualStrategy {
         float[][] out = new float[composed.size()][];
         for (int i = 0; i < out.length; i++) {
             float[] row = mask == null ? null : mask[i];
-            if (i < stream.size()) {
-                float[] narrowed = present.clone();
-                boolean open = false;
-                for (int c = 0; c < classes; c++) {
-                    narrowed[c] *= row == null ? 1f : row[c];
-                    open |= narrowed[c] != 0f;
-                }
-                out[i] = open ? narrowed : (row == null ? ones(classes) : row);
-            } else {
-                out[i] = row == null ? ones(classes) : row;
-            }
+            out[i] = i < stream.size() ? ClassMasks.narrow(present, row, classes) : ClassMasks.orAll(row, classes);
         }
         return out;
-    }
-
-    private static float[] ones(int n) {
-        float[] row = new float[n];
-        java.util.Arrays.fill(row, 1f);
-        return row;
     }
 
     @Override
