@@ -282,26 +282,9 @@ public final class Mahalanobis implements OodScorer {
             gram[i][i] += n * ridge;
         }
         double[][] factor = cholesky(gram);
-        // Forward substitution a row at a time: P[i] = (Z[i] - sum_{k<i} K[i][k] P[k]) / K[i][i].
+        // P = K^-1 Z, in place of Z.
         double[][] projection = centred;
-        for (int i = 0; i < n; i++) {
-            double[] row = projection[i];
-            double[] ki = factor[i];
-            for (int m = 0; m < i; m++) {
-                double f = ki[m];
-                if (f == 0.0) {
-                    continue;
-                }
-                double[] prev = projection[m];
-                for (int j = 0; j < d; j++) {
-                    row[j] -= f * prev[j];
-                }
-            }
-            double diagonal = ki[i];
-            for (int j = 0; j < d; j++) {
-                row[j] /= diagonal;
-            }
-        }
+        solveLowerInPlace(factor, projection, false);
         double[][] projectedMeans = new double[means.length][];
         for (int c = 0; c < means.length; c++) {
             projectedMeans[c] = project(projection, means[c]);
@@ -500,25 +483,39 @@ public final class Mahalanobis implements OodScorer {
         int d = l.length;
         double[][] inv = new double[d][d];
         for (int i = 0; i < d; i++) {
-            double[] row = inv[i];
+            inv[i][i] = 1.0;
+        }
+        solveLowerInPlace(l, inv, true);
+        return inv;
+    }
+
+    /**
+     * Solves {@code L X = B} for X in place of B, by forward substitution a row at a time:
+     * {@code X[i] = (B[i] - sum_{k<i} L[i][k] X[k]) / L[i][i]}, each term a contiguous multiply-add.
+     * With {@code lowerRhs} B is lower triangular (the identity, for the inverse), and so is X: row k
+     * is zero beyond column k, and the multiply-adds stop there.
+     */
+    private static void solveLowerInPlace(double[][] l, double[][] b, boolean lowerRhs) {
+        for (int i = 0; i < b.length; i++) {
+            double[] row = b[i];
             double[] li = l[i];
             for (int k = 0; k < i; k++) {
                 double f = li[k];
                 if (f == 0.0) {
                     continue;
                 }
-                double[] prev = inv[k];
-                for (int c = 0; c <= k; c++) {
+                double[] prev = b[k];
+                int width = lowerRhs ? k + 1 : row.length;
+                for (int c = 0; c < width; c++) {
                     row[c] -= f * prev[c];
                 }
             }
             double diagonal = li[i];
-            for (int c = 0; c < i; c++) {
+            int width = lowerRhs ? i + 1 : row.length;
+            for (int c = 0; c < width; c++) {
                 row[c] /= diagonal;
             }
-            row[i] = 1.0 / diagonal;
         }
-        return inv;
     }
 
     /** {@code sum_{k<n} a[k] b[k]} with four running sums (independent chains the processor overlaps). */

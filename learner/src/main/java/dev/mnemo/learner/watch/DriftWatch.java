@@ -176,10 +176,8 @@ public final class DriftWatch {
      * (a copy of the model as it was then, both windows, the event), so it can run later on any
      * thread and give the alert that {@link #observe} would have raised at that point, to the bit.
      * A replay that only reports alerts runs them off its training thread this way.
-     *
-     * @param position the stream position (0-based) of the sample that completed the check
      */
-    public record DeferredCheck(long position, Classifier model, DriftEvent event, List<Seen> before,
+    public record DeferredCheck(Classifier model, DriftEvent event, List<Seen> before,
                                 List<Seen> after, Instant now, WatchConfig config, String modelName) {
 
         /** Runs the check: the alert, as {@link #observe} would have raised it. */
@@ -245,7 +243,7 @@ public final class DriftWatch {
                 List<Seen> after = window(pending.getPosition() + 1, position + 1);
                 if (defer) {
                     alerts++;
-                    deferred.add(new DeferredCheck(position, model.copy(), pending, reference, after, now, config,
+                    deferred.add(new DeferredCheck(model.copy(), pending, reference, after, now, config,
                             modelName));
                     pending = null;
                     armAt = position + 1 + config.warmup();
