@@ -40,6 +40,11 @@ import java.util.Optional;
  *       the few hundred of a live stream they are not (the online Split-MNIST demo's prequential
  *       accuracy fell to 0.25 with it), so it is a benchmark option, not the service default.</li>
  * </ul>
+ * How much the distillation term weighs is the {@link Weighting}: {@code lambda} throughout
+ * ({@link Weighting#FIXED}, the default), or {@code 1 - 1/t} on the t-th task
+ * ({@link Weighting#BY_TASKS}), so that the t - 1 earlier tasks, which the teacher speaks for, weigh
+ * t - 1 times the new one. The second is the weighting of van de Ven and Tolias's LwF, against
+ * whose numbers the benchmarks compare.
  * The scenario's class mask restricts the hard term only. Before the first boundary there is no
  * teacher and the step is plain cross-entropy. Unlabelled samples carry the distillation term only. An
  * optional warm-up trains only the output layer for the first {@code warmupSteps} steps after a
@@ -71,6 +76,23 @@ public final class Lwf implements ContinualStrategy {
     private BitSet candidateSeen;
     private int warmupLeft;
     private Scope scope = Scope.OLD_CLASSES;
+    private Weighting weighting = Weighting.FIXED;
+    /** Boundaries that took a teacher since this strategy was made (not checkpointed). */
+    private int teachersTaken;
+
+    /** How the distillation term is weighed against the hard term. */
+    public enum Weighting {
+        /** {@code lambda} on every task (the default). */
+        FIXED,
+        /**
+         * {@code 1 - 1/t} on the t-th task (t - 1 boundaries that took a teacher so far), whatever
+         * {@code lambda} is: the loss is {@code (1/t) CE + (1 - 1/t) T^2 CE_T}, the weighting of
+         * van de Ven and Tolias (2019). The weight grows towards 1 with every boundary, so on a
+         * live stream with a boundary at every drift it ends by stopping learning; it is a
+         * benchmark option. A restored strategy counts boundaries from 1 if it has a teacher.
+         */
+        BY_TASKS
+    }
 
     /** Which classes the student's distillation softmax {@code softmax(z / T)} runs over. */
     public enum Scope {
@@ -112,9 +134,27 @@ public final class Lwf implements ContinualStrategy {
         this.warmupSteps = warmupSteps;
     }
 
-    /** Weight of the distillation term. */
+    /** Weight of the distillation term as configured ({@link Weighting#FIXED}). */
     public double lambda() {
         return lambda;
+    }
+
+    /** The weight the distillation term has on the next step, under the {@link #weighting()}. */
+    public double effectiveLambda() {
+        return weighting == Weighting.FIXED ? lambda : 1.0 - 1.0 / (teachersTaken + 1);
+    }
+
+    /** How the distillation term is weighed. */
+    public Weighting weighting() {
+        return weighting;
+    }
+
+    /** Sets how the distillation term is weighed from the next step on. */
+    public void setWeighting(Weighting weighting) {
+        if (weighting == null) {
+            throw new IllegalArgumentException("weighting must be non-null");
+        }
+        this.weighting = weighting;
     }
 
     /** The distillation softmax's classes. */
@@ -210,6 +250,7 @@ public final class Lwf implements ContinualStrategy {
         if (teacher == null) {
             this.teacher = null;
             this.teacherClasses = null;
+            this.teachersTaken = 0;
         } else {
             int classes = teacher.spec().classes();
             float[] mask = new float[classes];
@@ -221,6 +262,7 @@ public final class Lwf implements ContinualStrategy {
             }
             this.teacher = teacher;
             this.teacherClasses = mask;
+            this.teachersTaken = Math.max(1, teachersTaken);
         }
         this.warmupLeft = state.warmupLeft();
     }
@@ -275,6 +317,8 @@ public final class Lwf implements ContinualStrategy {
         if (classesSeen.isEmpty()) {
             // Nothing was learnt before this boundary: the teacher's outputs carry no knowledge.
             teacher = null;
+        } else {
+            teachersTaken++;
         }
         warmupLeft = warmupSteps;
     }
@@ -300,7 +344,7 @@ public final class Lwf implements ContinualStrategy {
         if (scope == Scope.SEEN_CLASSES) {
             addCompetingSeenClasses(stream, q, classMask);
         }
-        return Optional.of(new SoftTargets(q, temperature, lambda));
+        return Optional.of(new SoftTargets(q, temperature, effectiveLambda()));
     }
 
     /**
@@ -356,6 +400,7 @@ public final class Lwf implements ContinualStrategy {
 
     @Override
     public String toString() {
-        return "Lwf[T=" + temperature + ", lambda=" + lambda + ", warmupSteps=" + warmupSteps + "]";
+        return "Lwf[T=" + temperature + ", lambda=" + (weighting == Weighting.FIXED ? lambda : "1-1/t")
+                + ", warmupSteps=" + warmupSteps + "]";
     }
 }

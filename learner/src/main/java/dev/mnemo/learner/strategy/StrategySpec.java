@@ -38,10 +38,13 @@ import dev.mnemo.replay.storage.SampleFormat;
  *                        seen (the classes the labelled stream has shown so far, van de Ven and
  *                        Tolias's active classes: class-incremental benchmarks; the service does not
  *                        checkpoint that set, so it keeps all); see {@link ActiveClasses}
+ * @param lwfWeighting    how LwF weighs its distillation term: fixed (always {@code lambda}) or tasks
+ *                        ({@code 1 - 1/t} on the t-th task, van de Ven and Tolias's weighting; a
+ *                        benchmark option, the service keeps fixed); see {@link Lwf.Weighting}
  */
 public record StrategySpec(String name, int replaySize, int bufferCapacity, String bufferPolicy, boolean uint8Buffer,
                            double temperature, double lambda, long seed, String replayLoss, String lwfScope,
-                           String activeClasses) {
+                           String activeClasses, String lwfWeighting) {
 
     /** The names {@link #parse} accepts. */
     public static final List<String> NAMES = List.of("fine-tune", "lwf", "replay", "lwf+replay");
@@ -53,6 +56,8 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
     public static final List<String> LWF_SCOPES = List.of("old", "seen");
     /** The active-class rules: {@code all} (the default) or {@code seen}; see {@link ActiveClasses}. */
     public static final List<String> ACTIVE_CLASSES = List.of("all", "seen");
+    /** The LwF weightings: {@code fixed} (the default) or {@code tasks}; see {@link Lwf.Weighting}. */
+    public static final List<String> LWF_WEIGHTINGS = List.of("fixed", "tasks");
 
     public StrategySpec {
         name = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
@@ -72,6 +77,10 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
         if (!ACTIVE_CLASSES.contains(activeClasses)) {
             throw new IllegalArgumentException(
                     "active classes must be one of " + ACTIVE_CLASSES + ", got '" + activeClasses + "'");
+        }
+        if (!LWF_WEIGHTINGS.contains(lwfWeighting)) {
+            throw new IllegalArgumentException(
+                    "LwF weighting must be one of " + LWF_WEIGHTINGS + ", got '" + lwfWeighting + "'");
         }
         if (replaySize < 1) {
             throw new IllegalArgumentException("replaySize must be >= 1, got " + replaySize);
@@ -99,6 +108,14 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
                 lwfScope, "all");
     }
 
+    /** With LwF's distillation weight fixed at {@code lambda} ({@code lwfWeighting = fixed}). */
+    public StrategySpec(String name, int replaySize, int bufferCapacity, String bufferPolicy, boolean uint8Buffer,
+                        double temperature, double lambda, long seed, String replayLoss, String lwfScope,
+                        String activeClasses) {
+        this(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed, replayLoss,
+                lwfScope, activeClasses, "fixed");
+    }
+
     /**
      * The named strategy with defaults: replay 64 per step with the plain loss, a class-balanced
      * float32 buffer of 1000, LwF over the old classes with T 2, lambda 0.5.
@@ -109,29 +126,29 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
 
     public StrategySpec withBuffer(int capacity, String policy) {
         return new StrategySpec(name, replaySize, capacity, policy, uint8Buffer, temperature, lambda, seed, replayLoss,
-                lwfScope, activeClasses);
+                lwfScope, activeClasses, lwfWeighting);
     }
 
     public StrategySpec withReplaySize(int size) {
         return new StrategySpec(name, size, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed,
-                replayLoss, lwfScope, activeClasses);
+                replayLoss, lwfScope, activeClasses, lwfWeighting);
     }
 
     public StrategySpec withDistillation(double newTemperature, double newLambda) {
         return new StrategySpec(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, newTemperature, newLambda,
-                seed, replayLoss, lwfScope, activeClasses);
+                seed, replayLoss, lwfScope, activeClasses, lwfWeighting);
     }
 
     /** With the replay loss {@code asymmetric} or {@code plain}. */
     public StrategySpec withReplayLoss(String loss) {
         return new StrategySpec(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed,
-                loss, lwfScope, activeClasses);
+                loss, lwfScope, activeClasses, lwfWeighting);
     }
 
     /** With LwF's distillation softmax over {@code seen} or {@code old} classes. */
     public StrategySpec withLwfScope(String scope) {
         return new StrategySpec(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed,
-                replayLoss, scope, activeClasses);
+                replayLoss, scope, activeClasses, lwfWeighting);
     }
 
     /**
@@ -140,7 +157,16 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
      */
     public StrategySpec withActiveClasses(String rule) {
         return new StrategySpec(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed,
-                replayLoss, lwfScope, rule);
+                replayLoss, lwfScope, rule, lwfWeighting);
+    }
+
+    /**
+     * With LwF's distillation weight {@code fixed} at {@code lambda}, or by {@code tasks}:
+     * {@code 1 - 1/t} on the t-th task ({@link Lwf.Weighting#BY_TASKS}; benchmarks).
+     */
+    public StrategySpec withLwfWeighting(String weighting) {
+        return new StrategySpec(name, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, seed,
+                replayLoss, lwfScope, activeClasses, weighting);
     }
 
     public boolean usesReplay() {
@@ -174,6 +200,7 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
         if (usesLwf()) {
             Lwf lwf = new Lwf(temperature, lambda, 0);
             lwf.setScope("seen".equals(lwfScope) ? Lwf.Scope.SEEN_CLASSES : Lwf.Scope.OLD_CLASSES);
+            lwf.setWeighting("tasks".equals(lwfWeighting) ? Lwf.Weighting.BY_TASKS : Lwf.Weighting.FIXED);
             plugins.add(lwf);
         }
         if (usesReplay()) {

@@ -188,6 +188,35 @@ class ContinualTrainerTest {
     }
 
     @Test
+    void weighingByTasksGivesTheDistillationTermOneMinusOneOverTOnTheTthTask() {
+        Lwf fixed = new Lwf(2.0, 0.3, 0);
+        Lwf byTasks = new Lwf(2.0, 0.3, 0);
+        byTasks.setWeighting(Lwf.Weighting.BY_TASKS);
+        ContinualTrainer a = new ContinualTrainer(Classifier.create(SPEC, OutputHead.LOGITS), new ClassIncremental(),
+                List.of(fixed));
+        ContinualTrainer b = new ContinualTrainer(Classifier.create(SPEC, OutputHead.LOGITS), new ClassIncremental(),
+                List.of(byTasks));
+        b.taskBoundary();   // nothing learnt yet: no teacher, still the first task
+        assertThat(byTasks.hasTeacher()).isFalse();
+        double[] expected = {0.5, 2.0 / 3.0, 0.75};
+        for (int task = 0; task < expected.length; task++) {
+            Batch batch = Synthetic.blobs(8, 8, new int[] {task % 4}, 0, task);
+            a.step(batch);
+            b.step(batch);
+            a.taskBoundary();
+            b.taskBoundary();
+            Batch next = Synthetic.blobs(4, 8, new int[] {(task + 1) % 4}, 0, 10L + task);
+            assertThat(byTasks.softTargets(next, next, null).orElseThrow().lambda())
+                    .as("task " + (task + 2)).isCloseTo(expected[task], org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(fixed.softTargets(next, next, null).orElseThrow().lambda()).isEqualTo(0.3);
+        }
+        assertThat(byTasks.lambda()).as("the configured weight is kept").isEqualTo(0.3);
+        assertThat(StrategySpec.parse("lwf").withLwfWeighting("tasks").lwfWeighting()).isEqualTo("tasks");
+        assertThatThrownBy(() -> StrategySpec.parse("lwf").withLwfWeighting("growing"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fixed");
+    }
+
+    @Test
     void composesWithTheReplayStoresReservoirBuffer() {
         Classifier model = Classifier.create(SPEC, OutputHead.LOGITS);
         ReservoirBuffer buffer = new ReservoirBuffer(SampleFormat.float32(8), 20, 1L);

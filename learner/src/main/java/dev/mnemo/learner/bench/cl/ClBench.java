@@ -35,7 +35,8 @@ import java.util.function.Function;
  *   <li>{@code --buffer-storage uint8|float32} [float32]: how the replay buffer stores samples</li>
  *   <li>{@code --replay-size N} [128], {@code --buffer N} [2000], {@code --buffer-policy P}
  *       [class-balanced], {@code --replay-loss plain|asymmetric} [plain], {@code --lwf-temperature T}
- *       [2], {@code --lwf-lambda L} [0.5], {@code --lwf-scope old|seen} [old],
+ *       [2], {@code --lwf-lambda L|tasks} [0.5] ({@code tasks}: {@code 1 - 1/t} on the t-th task,
+ *       {@link dev.mnemo.learner.strategy.Lwf.Weighting#BY_TASKS}), {@code --lwf-scope old|seen} [old],
  *       {@code --active-classes all|seen} [all]: the hard loss over every output class, or over the
  *       classes seen so far ({@link dev.mnemo.learner.strategy.ActiveClasses})</li>
  *   <li>{@code --test-samples N}: test samples per task, at most [all]</li>
@@ -95,6 +96,7 @@ public final class ClBench {
         String replayLoss = d.replayLoss();
         String lwfScope = d.lwfScope();
         String activeClasses = d.activeClasses();
+        String lwfWeighting = d.lwfWeighting();
         int testSamples = d.testPerTask();
         int jobs = 1;
         Path out = Path.of("bench-results", "cl");
@@ -126,7 +128,14 @@ public final class ClBench {
                         uint8 = value.equals("uint8");
                     }
                     case "--lwf-temperature" -> temperature = Double.parseDouble(value);
-                    case "--lwf-lambda" -> lambda = Double.parseDouble(value);
+                    case "--lwf-lambda" -> {
+                        if (value.equals("tasks")) {
+                            lwfWeighting = "tasks";
+                        } else {
+                            lambda = Double.parseDouble(value);
+                            lwfWeighting = "fixed";
+                        }
+                    }
                     case "--lwf-scope" -> lwfScope = value;
                     case "--active-classes" -> activeClasses = value;
                     case "--replay-loss" -> replayLoss = value;
@@ -168,7 +177,7 @@ public final class ClBench {
             seedList.add(firstSeed + k);
         }
         ClOptions options = new ClOptions(replaySize, buffer, policy, temperature, lambda, testSamples, uint8,
-                replayLoss, lwfScope, activeClasses);
+                replayLoss, lwfScope, activeClasses, lwfWeighting);
         return new Config(bs, ss, List.copyOf(strategies), seedList, options, jobs, out,
                 "./mnemo bench cl " + String.join(" ", args));
     }

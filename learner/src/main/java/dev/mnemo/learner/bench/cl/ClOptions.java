@@ -23,15 +23,24 @@ import dev.mnemo.learner.strategy.StrategySpec;
  * @param replayLoss     asymmetric or plain (see {@link StrategySpec#replayLoss()})
  * @param lwfScope       seen or old (see {@link StrategySpec#lwfScope()})
  * @param activeClasses  all or seen (see {@link StrategySpec#activeClasses()})
+ * @param lwfWeighting   fixed or tasks (see {@link StrategySpec#lwfWeighting()})
  */
 public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy, double temperature, double lambda,
                         int testPerTask, boolean uint8Buffer, String replayLoss, String lwfScope,
-                        String activeClasses) {
+                        String activeClasses, String lwfWeighting) {
 
     /** Checks the values through {@link StrategySpec}'s rules. */
     public ClOptions {
         spec("fine-tune", replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, replayLoss,
-                lwfScope, activeClasses, 0L);
+                lwfScope, activeClasses, lwfWeighting, 0L);
+    }
+
+    /** With LwF's weight fixed at {@code lambda}. */
+    public ClOptions(int replaySize, int bufferCapacity, String bufferPolicy, double temperature, double lambda,
+                     int testPerTask, boolean uint8Buffer, String replayLoss, String lwfScope,
+                     String activeClasses) {
+        this(replaySize, bufferCapacity, bufferPolicy, temperature, lambda, testPerTask, uint8Buffer, replayLoss,
+                lwfScope, activeClasses, "fixed");
     }
 
     /** With a float32 buffer, the plain replay loss and LwF over the old classes. */
@@ -43,14 +52,14 @@ public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy,
     /** The learner's configuration of {@code strategy} with these settings. */
     public StrategySpec strategy(String strategy, long seed) {
         return spec(strategy, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, replayLoss,
-                lwfScope, activeClasses, seed);
+                lwfScope, activeClasses, lwfWeighting, seed);
     }
 
     private static StrategySpec spec(String strategy, int replaySize, int bufferCapacity, String bufferPolicy,
                                      boolean uint8Buffer, double temperature, double lambda, String replayLoss,
-                                     String lwfScope, String activeClasses, long seed) {
+                                     String lwfScope, String activeClasses, String lwfWeighting, long seed) {
         return new StrategySpec(strategy, replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda,
-                seed, replayLoss, lwfScope, activeClasses);
+                seed, replayLoss, lwfScope, activeClasses, lwfWeighting);
     }
 
     /**
@@ -84,7 +93,9 @@ public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy,
             if (temperature != d.temperature) {
                 parts.add("T=" + temperature);
             }
-            if (lambda != d.lambda) {
+            if (!lwfWeighting.equals(d.lwfWeighting)) {
+                parts.add("lambda=1-1/t");
+            } else if (lambda != d.lambda) {
                 parts.add("lambda=" + lambda);
             }
             if (!lwfScope.equals(d.lwfScope)) {
