@@ -28,12 +28,18 @@ public final class ContinualStepBench {
 
     private ContinualStepBench() {}
 
-    /** Runs the benchmark; arguments: seconds per configuration (default 10), stream batch, replay batch. */
+    /**
+     * Runs the benchmark; arguments: seconds per configuration (default 10), stream batch, replay
+     * batch, rounds (3), hidden widths (400,400; 1000,1000 is the Permuted-MNIST protocol's).
+     */
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 10;
         int stream = args.length > 1 ? Integer.parseInt(args[1]) : 128;
         int replay = args.length > 2 ? Integer.parseInt(args[2]) : 128;
-        MlpSpec spec = new MlpSpec(784, List.of(400, 400), 10, 1e-3, 1.0, 42L);
+        List<Integer> hidden = args.length > 4
+                ? java.util.Arrays.stream(args[4].split(",")).map(String::trim).map(Integer::valueOf).toList()
+                : List.of(400, 400);
+        MlpSpec spec = new MlpSpec(784, hidden, 10, 1e-3, 1.0, 42L);
         long macs = spec.multiplyAddsPerSample();
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
 
@@ -82,8 +88,10 @@ public final class ContinualStepBench {
             }
         }
         System.out.printf(Locale.ROOT,
-                "OMP_NUM_THREADS=%s; network 784-400-400-10, %d parameters; sgemm %.1f GFLOP/s (best of %d)%n",
-                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), spec.parameterCount(), gemm / 1e9, rounds);
+                "OMP_NUM_THREADS=%s; network 784-%s-10, %d parameters; sgemm %.1f GFLOP/s (best of %d)%n",
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+                hidden.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("-")),
+                spec.parameterCount(), gemm / 1e9, rounds);
         for (int c = 0; c < names.length; c++) {
             double step = bestStepSeconds[c];
             int rows = stream + replays[c];
