@@ -202,7 +202,8 @@ public final class ClBench {
                     + (config.options().testPerTask() > 0 ? "at most " + config.options().testPerTask() : "all")
                     + "; replay buffer " + config.options().bufferCapacity() + " (" + config.options().bufferPolicy()
                     + "), " + config.options().replaySize() + " replayed per step; LwF T=" + config.options().temperature()
-                    + ", lambda=" + config.options().lambda());
+                    + ", lambda=" + ("tasks".equals(config.options().lwfWeighting()) ? "1-1/t"
+                            : String.valueOf(config.options().lambda())));
         }
         List<Runnable> work = new ArrayList<>();
         int total = config.seeds().size() * config.benchmarks().size() * config.scenarios().size()
