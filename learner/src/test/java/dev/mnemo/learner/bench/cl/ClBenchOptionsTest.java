@@ -1,0 +1,29 @@
+package dev.mnemo.learner.bench.cl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** How {@code ./mnemo bench cl} reads its strategy options. */
+class ClBenchOptionsTest {
+
+    @Test
+    void lwfLambdaTakesANumberOrTheTaskWeighting() {
+        ClOptions byTasks = ClBench.parse("--lwf-lambda", "tasks").options();
+        assertThat(byTasks.lwfWeighting()).isEqualTo("tasks");
+        assertThat(byTasks.lambda()).as("the fixed weight keeps its default").isEqualTo(0.5);
+        assertThat(byTasks.variant("lwf")).isEqualTo("lambda=1-1/t");
+        assertThat(byTasks.variant("replay")).as("replay has no distillation term").isEmpty();
+        assertThat(byTasks.strategy("lwf", 3L).lwfWeighting()).isEqualTo("tasks");
+
+        ClOptions fixed = ClBench.parse("--lwf-lambda", "tasks", "--lwf-lambda", "0.25").options();
+        assertThat(fixed.lwfWeighting()).as("the last value wins").isEqualTo("fixed");
+        assertThat(fixed.variant("lwf")).isEqualTo("lambda=0.25");
+
+        assertThatThrownBy(() -> ClBench.parse("--lwf-lambda", "growing"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--lwf-lambda");
+        assertThatThrownBy(() -> ClBench.parse("--lwf-lambda", "1.5"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lambda");
+    }
+}
