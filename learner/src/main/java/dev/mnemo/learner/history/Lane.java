@@ -178,20 +178,20 @@ final class Lane {
         DriftWatch.Outcome outcome = checks == null ? watch.observe(trainer.model(), seen, now)
                 : watch.observeDeferred(trainer.model(), seen, now);
         for (DriftAlert a : outcome.alerts()) {
-            alerts.add(CompletableFuture.completedFuture(mark(a, a.getWindowEnd(), first, counted, block, at, version)));
+            alerts.add(CompletableFuture.completedFuture(mark(a, first, counted, block, at, version)));
         }
         for (DriftWatch.DeferredCheck check : outcome.deferred()) {
-            // The alert's window ends at the sample that completed the check, as in DriftCheck.
-            long end = check.event().getPosition() + check.after().size();
-            alerts.add(CompletableFuture.supplyAsync(
-                    () -> mark(check.run(), end, first, counted, block, at, version), checks));
+            alerts.add(CompletableFuture.supplyAsync(() -> mark(check.run(), first, counted, block, at, version),
+                    checks));
         }
     }
 
-    /** The alert placed at the sample that completed its check; {@code counted}: samples scored before the block. */
-    private static DriftMark mark(DriftAlert a, long windowEnd, long first, long counted, Block block, int[] at,
-                                  long version) {
-        int j = (int) Math.min(at.length - 1, Math.max(0, windowEnd - first));
+    /**
+     * The alert placed at the sample that completed its check (its window's end);
+     * {@code counted}: samples scored before the block.
+     */
+    private static DriftMark mark(DriftAlert a, long first, long counted, Block block, int[] at, long version) {
+        int j = (int) Math.min(at.length - 1, Math.max(0, a.getWindowEnd() - first));
         ReplaySample s = block.samples().get(at[j]);
         Double errorAfter = a.getEvidence().get("error.after");
         return new DriftMark(counted + j + 1, s.topic(), s.partition(), s.offset(), s.timestamp(), true,

@@ -99,7 +99,6 @@ public final class ActiveClasses implements ContinualStrategy {
         }
     }
 
-
     @Override
     public String toString() {
         return "ActiveClasses" + Arrays.toString(seen());

@@ -241,22 +241,19 @@ public final class DriftWatch {
                     continue;
                 }
                 List<Seen> after = window(pending.getPosition() + 1, position + 1);
+                alerts++;
                 if (defer) {
-                    alerts++;
                     deferred.add(new DeferredCheck(model.copy(), pending, reference, after, now, config,
                             modelName));
-                    pending = null;
-                    armAt = position + 1 + config.warmup();
-                    continue;
-                }
-                DriftCheck.Result result = check.run(model, pending, reference, after);
-                alerts++;
-                DriftAlert alert = alert(result, pending, modelName, model.version(), now);
-                newAlerts.add(alert);
-                requests.addAll(labelRequests(result, alert, model.version()));
-                if (result.verdict() == Verdict.NOVEL_INPUTS || result.verdict() == Verdict.CONCEPT_CHANGE) {
-                    boundary = true;
-                    known = result.referenceClasses();
+                } else {
+                    DriftCheck.Result result = check.run(model, pending, reference, after);
+                    DriftAlert alert = alert(result, pending, modelName, model.version(), now);
+                    newAlerts.add(alert);
+                    requests.addAll(labelRequests(result, alert, model.version()));
+                    if (result.verdict() == Verdict.NOVEL_INPUTS || result.verdict() == Verdict.CONCEPT_CHANGE) {
+                        boundary = true;
+                        known = result.referenceClasses();
+                    }
                 }
                 pending = null;
                 armAt = position + 1 + config.warmup();
