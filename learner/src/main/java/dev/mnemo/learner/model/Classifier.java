@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.SplittableRandom;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
@@ -167,8 +168,18 @@ public final class Classifier {
      * @throws IllegalArgumentException if an argument is null
      */
     public static Classifier create(MlpSpec spec, OutputHead head) {
-        if (spec == null || head == null) {
-            throw new IllegalArgumentException("spec and head must be non-null");
+        return create(spec, head, Initialisation.HE);
+    }
+
+    /**
+     * A new classifier with the given output head and parameter initialisation, seeded by
+     * {@link MlpSpec#seed()}, at version 0.
+     *
+     * @throws IllegalArgumentException if an argument is null
+     */
+    public static Classifier create(MlpSpec spec, OutputHead head, Initialisation init) {
+        if (spec == null || head == null || init == null) {
+            throw new IllegalArgumentException("spec, head and initialisation must be non-null");
         }
         NeuralNetConfiguration.ListBuilder layers =
                 new NeuralNetConfiguration.Builder()
@@ -208,7 +219,24 @@ public final class Classifier {
         layers.layer(output.build());
         MultiLayerNetwork net = new MultiLayerNetwork(layers.build());
         net.init();
+        if (init == Initialisation.UNIFORM_FAN_IN) {
+            drawUniform(net, spec);
+        }
         return new Classifier(spec, head, net, 0L);
+    }
+
+    /** Redraws every layer's weights and biases uniformly in +-1/sqrt(fanIn), seeded by the spec. */
+    private static void drawUniform(MultiLayerNetwork net, MlpSpec spec) {
+        SplittableRandom random = new SplittableRandom(spec.seed());
+        for (int i = 0; i < net.getnLayers(); i++) {
+            INDArray weights = net.getLayer(i).getParam("W");
+            int fanIn = (int) weights.size(0);
+            for (INDArray param : List.of(weights, net.getLayer(i).getParam("b"))) {
+                float[] values = new float[(int) param.length()];
+                Initialisation.fillUniform(values, fanIn, random);
+                param.assign(Nd4j.createFromArray(values).reshape(param.ordering(), param.shape()));
+            }
+        }
     }
 
     /** The specification this classifier was built from. */

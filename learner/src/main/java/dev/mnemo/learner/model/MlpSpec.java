@@ -6,7 +6,9 @@ import java.util.List;
  * The shape and training hyper-parameters of a multi-layer perceptron {@link Classifier}.
  *
  * <p>The network is {@code inputs -> hidden[0] -> ... -> hidden[k-1] -> classes}: fully connected
- * ReLU hidden layers with He initialisation, a softmax output layer with Xavier initialisation,
+ * ReLU hidden layers with He initialisation, a softmax output layer with Xavier initialisation
+ * (the default {@link Initialisation}; {@link Classifier#create(MlpSpec, OutputHead, Initialisation)}
+ * offers another),
  * multi-class cross-entropy loss, the Adam optimiser at {@code learningRate}, float32 parameters and
  * activations. All values are checked at construction; an invalid value throws
  * {@link IllegalArgumentException} naming the allowed range.

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.mnemo.learner.model.Classifier;
+import dev.mnemo.learner.model.Initialisation;
 import dev.mnemo.learner.model.MlpSpec;
 import dev.mnemo.learner.model.OutputHead;
 import dev.mnemo.replay.ClassBalancedBuffer;
@@ -189,10 +190,20 @@ public record StrategySpec(String name, int replaySize, int bufferCapacity, Stri
      * @throws IllegalArgumentException if {@code scenario} is null
      */
     public ContinualTrainer trainer(MlpSpec model, Scenario scenario) {
+        return trainer(model, scenario, Initialisation.HE);
+    }
+
+    /**
+     * A new model (logits head) drawn with the given initialisation and a trainer running this
+     * configuration in the given scenario.
+     *
+     * @throws IllegalArgumentException if {@code scenario} or {@code init} is null
+     */
+    public ContinualTrainer trainer(MlpSpec model, Scenario scenario, Initialisation init) {
         if (scenario == null) {
             throw new IllegalArgumentException("scenario must be non-null (e.g. new ClassIncremental())");
         }
-        Classifier classifier = Classifier.create(model, OutputHead.LOGITS);
+        Classifier classifier = Classifier.create(model, OutputHead.LOGITS, init);
         List<ContinualStrategy> plugins = new ArrayList<>();
         if ("seen".equals(activeClasses)) {
             plugins.add(new ActiveClasses());

@@ -92,6 +92,62 @@ class ClassifierTest {
     }
 
     @Test
+    void uniformInitialisationDrawsWeightsAndBiasesWithinOneOverRootFanIn() {
+        MlpSpec spec = new MlpSpec(300, List.of(200), 10, 1e-3, 1.0, 5L);
+        Classifier uniform = Classifier.create(spec, OutputHead.LOGITS, Initialisation.UNIFORM_FAN_IN);
+        Classifier he = Classifier.create(spec, OutputHead.LOGITS);
+        int[][] shapes = {{300, 200}, {200, 10}};
+
+        for (int layer = 0; layer < 2; layer++) {
+            int fanIn = shapes[layer][0];
+            int weights = fanIn * shapes[layer][1];
+            float[] p = uniform.layerParameters(layer);
+            double bound = 1.0 / Math.sqrt(fanIn);
+            assertThat(p).hasSize(weights + shapes[layer][1]);
+            for (float v : p) {
+                assertThat((double) Math.abs(v)).isLessThanOrEqualTo(bound);
+            }
+            float[] w = Arrays.copyOf(p, weights);
+            float[] b = Arrays.copyOfRange(p, weights, p.length);
+            // U(-a, a) has standard deviation a / sqrt(3); He normal has sqrt(2 / fanIn) = 2.45 times that.
+            assertThat(sd(w)).as("layer %d weights", layer).isCloseTo(bound / Math.sqrt(3), within(0.05 * bound));
+            assertThat(sd(b)).as("layer %d biases: drawn, not zero", layer).isGreaterThan(0.3 * bound);
+            float[] hw = Arrays.copyOf(he.layerParameters(layer), weights);
+            if (layer == 0) {
+                assertThat(sd(hw)).as("He weights").isCloseTo(Math.sqrt(2.0 / fanIn), within(0.05 * bound));
+            }
+            assertThat(Arrays.copyOfRange(he.layerParameters(layer), weights, p.length)).containsOnly(0f);
+        }
+        assertThat(Classifier.create(spec, OutputHead.LOGITS, Initialisation.UNIFORM_FAN_IN).layerParameters(0))
+                .as("seeded").isEqualTo(uniform.layerParameters(0));
+        assertThat(Classifier.create(spec.withSeed(6), OutputHead.LOGITS, Initialisation.UNIFORM_FAN_IN)
+                .layerParameters(0)).isNotEqualTo(uniform.layerParameters(0));
+    }
+
+    @Test
+    void initialisationIsParsedByItsName() {
+        assertThat(Initialisation.parse("uniform")).isEqualTo(Initialisation.UNIFORM_FAN_IN);
+        assertThat(Initialisation.parse(" HE ")).isEqualTo(Initialisation.HE);
+        assertThatThrownBy(() -> Initialisation.parse("xavier"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[he, uniform]");
+        assertThatThrownBy(() -> Classifier.create(SMALL, OutputHead.LOGITS, null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static double sd(float[] values) {
+        double mean = 0;
+        for (float v : values) {
+            mean += v;
+        }
+        mean /= values.length;
+        double ss = 0;
+        for (float v : values) {
+            ss += (v - mean) * (v - mean);
+        }
+        return Math.sqrt(ss / (values.length - 1));
+    }
+
+    @Test
     void trainTakesOneStepAndCountsIt() {
         Classifier model = Classifier.create(SMALL);
         float[][] x = features(8, 6, 5);

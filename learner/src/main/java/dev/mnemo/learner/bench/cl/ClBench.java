@@ -39,6 +39,8 @@ import java.util.function.Function;
  *       {@link dev.mnemo.learner.strategy.Lwf.Weighting#BY_TASKS}), {@code --lwf-scope old|seen} [old],
  *       {@code --active-classes all|seen} [all]: the hard loss over every output class, or over the
  *       classes seen so far ({@link dev.mnemo.learner.strategy.ActiveClasses})</li>
+ *   <li>{@code --init he|uniform} [he]: the network's initialisation
+ *       ({@link dev.mnemo.learner.model.Initialisation})</li>
  *   <li>{@code --test-samples N}: test samples per task, at most [all]</li>
  *   <li>{@code --jobs N} [1]: runs in parallel (one core each)</li>
  *   <li>{@code --out DIR} [bench-results/cl]</li>
@@ -97,6 +99,7 @@ public final class ClBench {
         String lwfScope = d.lwfScope();
         String activeClasses = d.activeClasses();
         String lwfWeighting = d.lwfWeighting();
+        String init = d.init();
         int testSamples = d.testPerTask();
         int jobs = 1;
         Path out = Path.of("bench-results", "cl");
@@ -138,6 +141,7 @@ public final class ClBench {
                     }
                     case "--lwf-scope" -> lwfScope = value;
                     case "--active-classes" -> activeClasses = value;
+                    case "--init" -> init = value;
                     case "--replay-loss" -> replayLoss = value;
                     case "--test-samples" -> testSamples = Integer.parseInt(value);
                     case "--jobs" -> jobs = Integer.parseInt(value);
@@ -145,7 +149,7 @@ public final class ClBench {
                     default -> throw new IllegalArgumentException("unknown option " + flag + "; known: --quick"
                             + " --benchmarks --scenarios --strategies --seeds --first-seed --iterations --hidden"
                             + " --replay-size --buffer --buffer-policy --buffer-storage --replay-loss --lwf-temperature"
-                            + " --lwf-lambda --lwf-scope --active-classes --test-samples --jobs --out");
+                            + " --lwf-lambda --lwf-scope --active-classes --init --test-samples --jobs --out");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(flag + " needs a number, got '" + value + "'");
@@ -177,7 +181,7 @@ public final class ClBench {
             seedList.add(firstSeed + k);
         }
         ClOptions options = new ClOptions(replaySize, buffer, policy, temperature, lambda, testSamples, uint8,
-                replayLoss, lwfScope, activeClasses, lwfWeighting);
+                replayLoss, lwfScope, activeClasses, lwfWeighting, init);
         return new Config(bs, ss, List.copyOf(strategies), seedList, options, jobs, out,
                 "./mnemo bench cl " + String.join(" ", args));
     }

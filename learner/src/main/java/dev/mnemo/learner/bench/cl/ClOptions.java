@@ -1,5 +1,6 @@
 package dev.mnemo.learner.bench.cl;
 
+import dev.mnemo.learner.model.Initialisation;
 import dev.mnemo.learner.strategy.StrategySpec;
 
 /**
@@ -24,15 +25,25 @@ import dev.mnemo.learner.strategy.StrategySpec;
  * @param lwfScope       seen or old (see {@link StrategySpec#lwfScope()})
  * @param activeClasses  all or seen (see {@link StrategySpec#activeClasses()})
  * @param lwfWeighting   fixed or tasks (see {@link StrategySpec#lwfWeighting()})
+ * @param init           the network's initialisation, he or uniform (see {@link Initialisation})
  */
 public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy, double temperature, double lambda,
                         int testPerTask, boolean uint8Buffer, String replayLoss, String lwfScope,
-                        String activeClasses, String lwfWeighting) {
+                        String activeClasses, String lwfWeighting, String init) {
 
-    /** Checks the values through {@link StrategySpec}'s rules. */
+    /** Checks the values through {@link StrategySpec}'s and {@link Initialisation}'s rules. */
     public ClOptions {
         spec("fine-tune", replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, replayLoss,
                 lwfScope, activeClasses, lwfWeighting, 0L);
+        Initialisation.parse(init);
+    }
+
+    /** With He initialisation. */
+    public ClOptions(int replaySize, int bufferCapacity, String bufferPolicy, double temperature, double lambda,
+                     int testPerTask, boolean uint8Buffer, String replayLoss, String lwfScope,
+                     String activeClasses, String lwfWeighting) {
+        this(replaySize, bufferCapacity, bufferPolicy, temperature, lambda, testPerTask, uint8Buffer, replayLoss,
+                lwfScope, activeClasses, lwfWeighting, Initialisation.HE.id());
     }
 
     /** With LwF's weight fixed at {@code lambda}. */
@@ -47,6 +58,11 @@ public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy,
     public ClOptions(int replaySize, int bufferCapacity, String bufferPolicy, double temperature, double lambda,
                      int testPerTask) {
         this(replaySize, bufferCapacity, bufferPolicy, temperature, lambda, testPerTask, false, "plain", "old", "all");
+    }
+
+    /** The network's initialisation. */
+    public Initialisation initialisation() {
+        return Initialisation.parse(init);
     }
 
     /** The learner's configuration of {@code strategy} with these settings. */
@@ -69,6 +85,9 @@ public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy,
     public String variant(String strategy) {
         ClOptions d = defaults();
         java.util.List<String> parts = new java.util.ArrayList<>();
+        if (!init.equals(d.init)) {
+            parts.add(init + " init");
+        }
         if (!activeClasses.equals(d.activeClasses)) {
             parts.add("hard loss over " + activeClasses + " classes");
         }

@@ -61,8 +61,9 @@ public final class ClRunner {
                 seed);
         boolean joint = "joint".equals(strategy);
         ContinualTrainer trainer = joint
-                ? new ContinualTrainer(Classifier.create(spec, OutputHead.LOGITS), tasks.scenario(), List.of())
-                : options.strategy(strategy, seed).trainer(spec, tasks.scenario());
+                ? new ContinualTrainer(Classifier.create(spec, OutputHead.LOGITS, options.initialisation()),
+                        tasks.scenario(), List.of())
+                : options.strategy(strategy, seed).trainer(spec, tasks.scenario(), options.initialisation());
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
         AccuracyMatrix matrix = new AccuracyMatrix(tasks.count());
         matrix.setBaseline(evaluate(trainer, tasks));

@@ -3,6 +3,7 @@ package dev.mnemo.learner.bench.cl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mnemo.learner.model.Initialisation;
 import org.junit.jupiter.api.Test;
 
 /** How {@code ./mnemo bench cl} reads its strategy options. */
@@ -25,5 +26,17 @@ class ClBenchOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--lwf-lambda");
         assertThatThrownBy(() -> ClBench.parse("--lwf-lambda", "1.5"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lambda");
+    }
+
+    @Test
+    void initSelectsTheNetworksInitialisationForEveryStrategy() {
+        ClOptions uniform = ClBench.parse("--init", "uniform").options();
+        assertThat(uniform.initialisation()).isEqualTo(Initialisation.UNIFORM_FAN_IN);
+        assertThat(uniform.variant("fine-tune")).isEqualTo("uniform init");
+        assertThat(uniform.variant("lwf")).isEqualTo("uniform init");
+        assertThat(ClBench.parse().options().initialisation()).as("default").isEqualTo(Initialisation.HE);
+        assertThat(ClBench.parse().options().variant("lwf")).isEmpty();
+        assertThatThrownBy(() -> ClBench.parse("--init", "zeros"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[he, uniform]");
     }
 }
