@@ -43,13 +43,10 @@ public enum Initialisation {
      * @throws IllegalArgumentException naming the allowed values if {@code id} is null or unknown
      */
     public static Initialisation parse(String id) {
-        for (Initialisation init : values()) {
-            if (init.id.equals(id == null ? null : id.trim().toLowerCase(Locale.ROOT))) {
-                return init;
-            }
-        }
-        throw new IllegalArgumentException("initialisation must be one of "
-                + Arrays.stream(values()).map(Initialisation::id).toList() + ", got '" + id + "'");
+        String key = id == null ? "" : id.trim().toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(init -> init.id.equals(key)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("initialisation must be one of "
+                        + Arrays.stream(values()).map(Initialisation::id).toList() + ", got '" + id + "'"));
     }
 
     /**
