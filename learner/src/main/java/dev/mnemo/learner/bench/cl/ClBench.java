@@ -41,6 +41,8 @@ import java.util.function.Function;
  *       classes seen so far ({@link dev.mnemo.learner.strategy.ActiveClasses})</li>
  *   <li>{@code --init he|uniform} [he]: the network's initialisation
  *       ({@link dev.mnemo.learner.model.Initialisation})</li>
+ *   <li>{@code --pad N} [0]: pixels of zeros around each image, before the tasks are built
+ *       ({@code --pad 2}: 32x32 MNIST, 1024 inputs, as the paper feeds Permuted-MNIST)</li>
  *   <li>{@code --test-samples N}: test samples per task, at most [all]</li>
  *   <li>{@code --jobs N} [1]: runs in parallel (one core each)</li>
  *   <li>{@code --out DIR} [bench-results/cl]</li>
@@ -100,6 +102,7 @@ public final class ClBench {
         String activeClasses = d.activeClasses();
         String lwfWeighting = d.lwfWeighting();
         String init = d.init();
+        int pad = d.pad();
         int testSamples = d.testPerTask();
         int jobs = 1;
         Path out = Path.of("bench-results", "cl");
@@ -142,6 +145,7 @@ public final class ClBench {
                     case "--lwf-scope" -> lwfScope = value;
                     case "--active-classes" -> activeClasses = value;
                     case "--init" -> init = value;
+                    case "--pad" -> pad = Integer.parseInt(value);
                     case "--replay-loss" -> replayLoss = value;
                     case "--test-samples" -> testSamples = Integer.parseInt(value);
                     case "--jobs" -> jobs = Integer.parseInt(value);
@@ -149,7 +153,7 @@ public final class ClBench {
                     default -> throw new IllegalArgumentException("unknown option " + flag + "; known: --quick"
                             + " --benchmarks --scenarios --strategies --seeds --first-seed --iterations --hidden"
                             + " --replay-size --buffer --buffer-policy --buffer-storage --replay-loss --lwf-temperature"
-                            + " --lwf-lambda --lwf-scope --active-classes --init --test-samples --jobs --out");
+                            + " --lwf-lambda --lwf-scope --active-classes --init --pad --test-samples --jobs --out");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(flag + " needs a number, got '" + value + "'");
@@ -181,7 +185,7 @@ public final class ClBench {
             seedList.add(firstSeed + k);
         }
         ClOptions options = new ClOptions(replaySize, buffer, policy, temperature, lambda, testSamples, uint8,
-                replayLoss, lwfScope, activeClasses, lwfWeighting, init);
+                replayLoss, lwfScope, activeClasses, lwfWeighting, init, pad);
         return new Config(bs, ss, List.copyOf(strategies), seedList, options, jobs, out,
                 "./mnemo bench cl " + String.join(" ", args));
     }
@@ -200,7 +204,7 @@ public final class ClBench {
         for (ClBenchmark b : config.benchmarks()) {
             ClSourceData d = data.computeIfAbsent(b.dataset(), name -> {
                 log.println("loading " + name + "...");
-                return loader.apply(name);
+                return loader.apply(name).padded(config.options().pad());
             });
             report.protocol(b.name(), b.protocol(d.inputs()) + "; test samples per task: "
                     + (config.options().testPerTask() > 0 ? "at most " + config.options().testPerTask() : "all")

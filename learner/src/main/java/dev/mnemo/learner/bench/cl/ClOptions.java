@@ -26,16 +26,29 @@ import dev.mnemo.learner.strategy.StrategySpec;
  * @param activeClasses  all or seen (see {@link StrategySpec#activeClasses()})
  * @param lwfWeighting   fixed or tasks (see {@link StrategySpec#lwfWeighting()})
  * @param init           the network's initialisation, he or uniform (see {@link Initialisation})
+ * @param pad            pixels of zeros added on every side of each image before the tasks are
+ *                       built, 0 for none (see {@link ClSourceData#padded(int)})
  */
 public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy, double temperature, double lambda,
                         int testPerTask, boolean uint8Buffer, String replayLoss, String lwfScope,
-                        String activeClasses, String lwfWeighting, String init) {
+                        String activeClasses, String lwfWeighting, String init, int pad) {
 
     /** Checks the values through {@link StrategySpec}'s and {@link Initialisation}'s rules. */
     public ClOptions {
         spec("fine-tune", replaySize, bufferCapacity, bufferPolicy, uint8Buffer, temperature, lambda, replayLoss,
                 lwfScope, activeClasses, lwfWeighting, 0L);
         Initialisation.parse(init);
+        if (pad < 0 || pad > 16) {
+            throw new IllegalArgumentException("padding must be 0..16 pixels, got " + pad);
+        }
+    }
+
+    /** Without padding. */
+    public ClOptions(int replaySize, int bufferCapacity, String bufferPolicy, double temperature, double lambda,
+                     int testPerTask, boolean uint8Buffer, String replayLoss, String lwfScope,
+                     String activeClasses, String lwfWeighting, String init) {
+        this(replaySize, bufferCapacity, bufferPolicy, temperature, lambda, testPerTask, uint8Buffer, replayLoss,
+                lwfScope, activeClasses, lwfWeighting, init, 0);
     }
 
     /** With He initialisation. */
@@ -85,6 +98,9 @@ public record ClOptions(int replaySize, int bufferCapacity, String bufferPolicy,
     public String variant(String strategy) {
         ClOptions d = defaults();
         java.util.List<String> parts = new java.util.ArrayList<>();
+        if (pad != d.pad) {
+            parts.add(pad + " px padding");
+        }
         if (!init.equals(d.init)) {
             parts.add(init + " init");
         }

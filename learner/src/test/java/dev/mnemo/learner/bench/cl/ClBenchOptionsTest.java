@@ -39,4 +39,18 @@ class ClBenchOptionsTest {
         assertThatThrownBy(() -> ClBench.parse("--init", "zeros"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[he, uniform]");
     }
+
+    @Test
+    void padAddsZerosAroundTheImagesAndNamesTheVariant() {
+        ClOptions padded = ClBench.parse("--pad", "2").options();
+        assertThat(padded.pad()).isEqualTo(2);
+        assertThat(padded.variant("lwf")).isEqualTo("2 px padding");
+        assertThat(ClBench.parse("--pad", "2", "--init", "uniform").options().variant("fine-tune"))
+                .isEqualTo("2 px padding, uniform init");
+        assertThat(ClBench.parse().options().pad()).as("default").isZero();
+        assertThatThrownBy(() -> ClBench.parse("--pad", "-1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("padding");
+        assertThatThrownBy(() -> ClBench.parse("--pad", "two"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--pad");
+    }
 }

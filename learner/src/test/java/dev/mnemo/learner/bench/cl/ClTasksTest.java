@@ -112,4 +112,40 @@ class ClTasksTest {
         assertThat(full.benchmarks().get(1).iterationsPerTask()).isEqualTo(5000);
         assertThat(full.options().bufferCapacity()).isEqualTo(2000);
     }
+
+    @Test
+    void paddingSurroundsEachImageWithZerosAndThePermutationCoversThePaddedPixels() {
+        ClSourceData source = data();
+        ClSourceData padded = source.padded(2);
+        assertThat(padded.inputs()).as("2x2 images padded by 2 are 6x6").isEqualTo(36);
+        float[] image = padded.trainFeatures()[37];
+        float[] expected = new float[36];
+        expected[2 * 6 + 2] = 0.37f;
+        expected[2 * 6 + 3] = 0.1f;
+        expected[3 * 6 + 2] = 0.2f;
+        expected[3 * 6 + 3] = 0.3f;
+        assertThat(image).containsExactly(expected);
+        assertThat(padded.trainLabels()).as("labels are shared").isSameAs(source.trainLabels());
+        assertThat(source.trainFeatures()[37]).as("the source is left as it was").hasSize(4);
+        assertThat(source.padded(0)).isSameAs(source);
+
+        ClTasks tasks = new ClTasks(ClBenchmark.parse("perm-mnist"), ClScenario.DOMAIN_IL, padded, 0, 1L);
+        float[] permuted = tasks.test(3, 37, 38).features()[0];
+        assertThat(permuted).hasSize(36);
+        float sum = 0;
+        int nonZero = 0;
+        for (float v : permuted) {
+            sum += v;
+            nonZero += v != 0 ? 1 : 0;
+        }
+        assertThat(nonZero).as("the four pixels, moved among the 36").isEqualTo(4);
+        assertThat(sum).isCloseTo(0.37f + 0.6f, org.assertj.core.data.Offset.offset(1e-6f));
+
+        ClSourceData notSquare = new ClSourceData("wide", new float[][] {{1, 2, 3}}, new int[] {0},
+                new float[][] {{1, 2, 3}}, new int[] {0});
+        assertThatThrownBy(() -> notSquare.padded(2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("square");
+        assertThatThrownBy(() -> data().padded(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(">= 0");
+    }
 }
