@@ -10,8 +10,8 @@ import java.util.Locale;
  * {0,1}, {2,3}, ..., {8,9}) with an MLP 784-400-400, 2000 iterations per task, batch 128, Adam
  * learning rate 1e-3; Permuted (10 tasks, each a fixed pixel permutation of the whole data set, the
  * first one the identity) with 784-1000-1000, 5000 iterations per task, batch 128, Adam 1e-4.
- * (The paper pads MNIST to 32x32 for Permuted-MNIST, 1024 inputs; here the 784 pixels are
- * permuted.)
+ * (The paper pads MNIST to 32x32 for Permuted-MNIST, 1024 inputs; by default the 784 pixels
+ * are permuted here, and {@code --pad 2} ({@link ClSourceData#padded(int)}) feeds the paper's input.)
  *
  * <pre>{@code
  * ClBenchmark split = ClBenchmark.parse("split-mnist");           // full protocol
