@@ -35,15 +35,13 @@ import dev.mnemo.learner.strategy.StrategySpec;
  *       copy of a checkpointed one).</li>
  *   <li>Samples are taken in replay order. Labelled samples the {@link Holdout} picks are set aside
  *       per task tag as a clean test set (unlabelled ones it picks are skipped). The rest form blocks
- *       of {@code blockSize} samples; task tags are numbered on their first labelled appearance, and
- *       that sample marks a task boundary. Blocks depend only on the order of the samples, never on
+ *       of {@code blockSize} samples. Blocks depend only on the order of the samples, never on
  *       how Kafka polls happened to split them, so a range gives the same numbers every time.</li>
- *   <li>Each block goes to every lane: predict and score (prequential, test-then-train), then train
- *       (see {@link Lane}). With {@code parallel} every lane runs on its own thread behind a short
- *       queue; lanes share nothing but the read-only blocks, so the results do not depend on it.
- *       Their drift watches' checks then run on a pool with a thread per core, each on a copy of
- *       its lane's model as it was when the check fell due: a core that a faster lane leaves idle
- *       takes a slower lane's checks, and the alerts are those of running them in line.</li>
+ *   <li>Each block goes to every lane's {@link dev.mnemo.learner.engine.LearnerEngine}, the live
+ *       learner's own engine: predict, watch and train, test-then-train, with task boundaries from
+ *       new task tags and from confirmed drifts (see {@link Lane}). With {@code parallel} every lane
+ *       runs on its own thread behind a short queue; lanes share nothing but the read-only blocks,
+ *       so the results do not depend on it.</li>
  *   <li>At the end each lane's models at the task ends fill the accuracy matrix on the holdout of
  *       every task, with the starting model as the baseline; {@link AccuracyMatrix} gives ACC,
  *       BWT, FWT and forgetting, {@link ClassificationMetrics} the final per-class holdout
@@ -79,7 +77,7 @@ public final class HistoricalReplay {
         void update(long done, long total);
     }
 
-    private static final Block END = new Block(List.of(), new float[0][], new int[0], new boolean[0], -1);
+    private static final Block END = Block.of(List.of(), -1);
 
     private HistoricalReplay() {
     }
@@ -98,7 +96,7 @@ public final class HistoricalReplay {
         long c0 = CpuTime.thread();
         List<Lane> lanes = null;
         List<Worker> workers = new ArrayList<>();
-        ExecutorService checks = config.parallel() ? checkPool() : null;
+        ExecutorService scoring = config.parallel() ? scoringPool() : null;
         Map<String, Integer> taskIndex = new LinkedHashMap<>();
         Map<String, List<ReplaySample>> holdout = new LinkedHashMap<>();
         long labelled = 0;
@@ -107,13 +105,12 @@ public final class HistoricalReplay {
         long heldOutUnlabelled = 0;
         long valid = 0;
         List<ReplaySample> pending = new ArrayList<>(config.blockSize());
-        List<Boolean> pendingBoundary = new ArrayList<>(config.blockSize());
         long lastProgress = 0;
         try {
             for (ReplaySample s = source.next(); s != null; s = source.next()) {
                 valid++;
                 if (lanes == null) {
-                    lanes = lanes(config, start, s.features().length, checks);
+                    lanes = lanes(config, start, s.features().length);
                     if (config.parallel()) {
                         for (Lane lane : lanes) {
                             Worker w = new Worker(lane);
@@ -137,22 +134,18 @@ public final class HistoricalReplay {
                     }
                     continue;
                 }
-                boolean boundary = false;
                 if (s.labelled() && !taskIndex.containsKey(s.taskTag())) {
                     if (taskIndex.size() == MAX_TASKS) {
                         throw new IllegalStateException("more than " + MAX_TASKS + " task tags in the range; "
                                 + "a replay keeps a model copy per task end per lane");
                     }
-                    boundary = !taskIndex.isEmpty();
                     taskIndex.put(s.taskTag(), taskIndex.size());
                 }
                 pending.add(s);
-                pendingBoundary.add(boundary);
                 trained++;
                 if (pending.size() == config.blockSize()) {
-                    dispatch(block(pending, pendingBoundary, taskIndex, source.read()), lanes, workers);
+                    dispatch(Block.of(pending, source.read()), lanes, workers);
                     pending = new ArrayList<>(config.blockSize());
-                    pendingBoundary.clear();
                 }
                 long now = System.nanoTime();
                 if (now - lastProgress > 250_000_000L) {
@@ -165,11 +158,11 @@ public final class HistoricalReplay {
                         + " records, rejected " + source.rejected() + ")");
             }
             if (!pending.isEmpty()) {
-                dispatch(block(pending, pendingBoundary, taskIndex, source.read()), lanes, workers);
+                dispatch(Block.of(pending, source.read()), lanes, workers);
             }
             // Each lane scores its own task-end models on the holdout on its own thread, so a lane
             // that finished training early evaluates while a slower one still trains.
-            End end = new End(List.copyOf(taskIndex.keySet()), holdout, checks);
+            End end = new End(List.copyOf(taskIndex.keySet()), holdout, scoring);
             for (Worker w : workers) {
                 w.finish(end);
             }
@@ -181,8 +174,8 @@ public final class HistoricalReplay {
             for (Worker w : workers) {
                 w.thread.interrupt();
             }
-            if (checks != null) {
-                checks.shutdown();
+            if (scoring != null) {
+                scoring.shutdown();
             }
         }
         List<ReplayResult.LaneResult> results = new ArrayList<>();
@@ -204,17 +197,17 @@ public final class HistoricalReplay {
                 readerCpu, results);
     }
 
-    /** Daemon threads, one per core, for the lanes' drift checks. */
-    private static ExecutorService checkPool() {
+    /** Daemon threads, one per core, that score the lanes' earlier task-end models on the holdout. */
+    private static ExecutorService scoringPool() {
         AtomicInteger n = new AtomicInteger();
         return Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
-            Thread t = new Thread(r, "mnemo-replay-check-" + n.incrementAndGet());
+            Thread t = new Thread(r, "mnemo-replay-score-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
     }
 
-    private static List<Lane> lanes(ReplayConfig config, StartingModel start, int inputs, ExecutorService checks) {
+    private static List<Lane> lanes(ReplayConfig config, StartingModel start, int inputs) {
         MlpSpec spec = start.model().map(Classifier::spec).orElseGet(() -> config.freshModel(inputs));
         if (spec.inputs() != inputs) {
             throw new IllegalArgumentException("the starting model takes " + spec.inputs() + " features, the samples have "
@@ -231,24 +224,9 @@ public final class HistoricalReplay {
             ContinualTrainer trainer = s.trainer(spec);
             start.newModel().ifPresent(m -> trainer.restore(m, 0));
             lanes.add(new Lane(names.get(i), s, trainer, config.batchSize(), config.window(), config.sampleEvery(),
-                    config.adwinDelta(), checks));
+                    config.adwinDelta()));
         }
         return lanes;
-    }
-
-    private static Block block(List<ReplaySample> samples, List<Boolean> boundaries, Map<String, Integer> taskIndex,
-                               long recordsThrough) {
-        int n = samples.size();
-        float[][] x = new float[n][];
-        int[] tasks = new int[n];
-        boolean[] boundary = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            ReplaySample s = samples.get(i);
-            x[i] = s.features();
-            tasks[i] = taskIndex.getOrDefault(s.taskTag(), 0);
-            boundary[i] = boundaries.get(i);
-        }
-        return new Block(List.copyOf(samples), x, tasks, boundary, recordsThrough);
     }
 
     private static void dispatch(Block block, List<Lane> lanes, List<Worker> workers) {

@@ -297,6 +297,14 @@ public final class ContinualTrainer {
         }
     }
 
+    /**
+     * Whether unlabelled samples carry a loss term for some strategy (distillation), so that the
+     * caller trains on them too; without one, a step on unlabelled samples alone does nothing.
+     */
+    public boolean learnsFromUnlabelled() {
+        return strategies.stream().anyMatch(s -> s instanceof Lwf);
+    }
+
     @Override
     public String toString() {
         List<String> names = new ArrayList<>();

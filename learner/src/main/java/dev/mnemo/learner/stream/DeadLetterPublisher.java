@@ -25,6 +25,12 @@ final class DeadLetterPublisher {
     }
 
     void reject(ConsumerRecord<String, byte[]> record, String reason, String detail) {
+        reject(record, reason, detail, null);
+    }
+
+    /** As above; {@code acknowledged} is called when the broker has the dead letter (or it failed). */
+    void reject(ConsumerRecord<String, byte[]> record, String reason, String detail,
+                org.apache.kafka.clients.producer.Callback acknowledged) {
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
         RejectedRecord rejected = DeadLetters.rejectedRecord(DeadLetters.STAGE_LEARNER, reason, detail,
                 new DeadLetters.Origin(record.topic(), record.partition(), record.offset(), record.timestamp(), key,
@@ -32,6 +38,6 @@ final class DeadLetterPublisher {
         ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, record.key(),
                 MnemoSerdes.rejectedRecord().encode(rejected));
         DeadLetters.addHeaders(out.headers(), DeadLetters.STAGE_LEARNER, reason, rejected.getDetail());
-        producer.send(out);
+        producer.send(out, acknowledged);
     }
 }

@@ -8,15 +8,18 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
+import org.apache.avro.message.MissingSchemaException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,7 +28,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -33,75 +35,72 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.avro.message.MissingSchemaException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
-
-import dev.mnemo.learner.watch.DriftWatch;
-import dev.mnemo.schemas.v1.DriftAlert;
-import dev.mnemo.schemas.v1.DriftEvent;
-import dev.mnemo.schemas.v1.LabelRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.mnemo.learner.checkpoint.Checkpoint;
-import dev.mnemo.learner.checkpoint.CheckpointContent;
-import dev.mnemo.learner.checkpoint.CheckpointException;
 import dev.mnemo.learner.checkpoint.CheckpointInfo;
 import dev.mnemo.learner.checkpoint.CheckpointStore;
 import dev.mnemo.learner.checkpoint.ConsumedOffset;
+import dev.mnemo.learner.engine.Block;
+import dev.mnemo.learner.engine.BlockOutcome;
+import dev.mnemo.learner.engine.Checkpointer;
+import dev.mnemo.learner.engine.LearnerEngine;
+import dev.mnemo.learner.engine.StreamSample;
 import dev.mnemo.learner.model.Classifier;
-import dev.mnemo.learner.model.Predictions;
-import dev.mnemo.learner.strategy.Batch;
 import dev.mnemo.learner.strategy.ContinualTrainer;
-import dev.mnemo.learner.strategy.Lwf;
-import dev.mnemo.learner.strategy.Replay;
 import dev.mnemo.schemas.DeadLetters;
 import dev.mnemo.schemas.RecordHeaders;
 import dev.mnemo.schemas.SampleFeatures;
 import dev.mnemo.schemas.serde.MnemoSerdes;
+import dev.mnemo.schemas.v1.DriftAlert;
+import dev.mnemo.schemas.v1.LabelRequest;
 import dev.mnemo.schemas.v1.ModelVersion;
 import dev.mnemo.schemas.v1.Prediction;
 import dev.mnemo.schemas.v1.Sample;
 
 /**
- * The learner's consume-predict-train loop (test-then-train).
+ * The learner's Kafka adapter: it reads {@code samples.labelled} and {@code samples.unlabelled},
+ * drives the {@link LearnerEngine} (predict, watch, train, test-then-train) and publishes what the
+ * engine returns. Three threads keep the engine busy:
+ * <pre>
+ *  poller (run()):  poll -> decode -> check (bad -> dead letter) ==> engine thread: process block ==> publisher:
+ *                   commit what is committable          (bounded)   checkpoint when due        (bounded)   encode, send
+ * </pre>
+ * <ul>
+ *   <li>The <b>poller</b> (the thread that calls {@link #run()}) owns the consumer. It decodes and
+ *       checks every record; a record the model cannot take goes to the dead-letter topic with its
+ *       reason. Valid samples go to the engine as one {@link Block} per poll. A sample whose label came
+ *       late (ingest joined it, header {@link RecordHeaders#LABEL_DELAY_MS}) was predicted when it
+ *       first arrived: the engine scores that prediction and trains on the label, and no second
+ *       prediction is published.</li>
+ *   <li>The <b>engine thread</b> owns the model. It processes blocks in poll order, performs admin
+ *       commands between blocks, refreshes the serving copy and writes checkpoints.</li>
+ *   <li>The <b>publisher</b> encodes predictions, drift events, alerts and label requests and sends
+ *       them.</li>
+ * </ul>
+ * Both queues are bounded, so memory stays bounded when a stage falls behind (back-pressure).
  *
- * <p>For each batch polled from {@code samples.labelled} and {@code samples.unlabelled}:
- * <ol>
- *   <li>decode and check every record; a record the model cannot take goes to the dead-letter topic
- *       with its reason;</li>
- *   <li>predict every valid sample with the current model and publish one {@link Prediction} each;
- *       labelled samples update the prequential accuracy. A sample whose label came late (ingest
- *       joined it, header {@link RecordHeaders#LABEL_DELAY_MS}) was predicted when it first arrived:
- *       that remembered prediction is scored against the label, and no second prediction is
- *       published (delayed-label prequential evaluation);</li>
- *   <li>train on the labelled samples, {@code trainBatchSize} at a time;</li>
- *   <li>wait until predictions and dead letters are acknowledged, then commit the batch's offsets.</li>
- * </ol>
- * Offsets are committed only after the outputs are durable, so a restart resumes from the first
- * record whose outputs were not all written: nothing is skipped (at-least-once). Every record is
- * accounted for: {@code received == predicted + lateLabelled + rejected}.
+ * <h2>Commits</h2>
+ * An offset is committed once its records are predicted and trained on, every record they caused is
+ * acknowledged by the broker, and, with checkpoints on, a durable checkpoint covers them
+ * ({@link CommitTracker}). Every record is accounted for: {@code received == predicted +
+ * lateLabelled + rejected}.
  *
  * <h2>Checkpoints</h2>
- * With a checkpoint directory ({@link LearnerLoopConfig.Checkpoints}), the loop no longer commits
- * after every batch. Every {@code everyBatches} batches or {@code interval}, whichever comes first
- * (and when partitions are revoked, and on {@link #stop()}), it flushes the producer, writes a
- * {@link CheckpointStore checkpoint} (model with optimiser state, LwF teacher, replay buffer,
- * strategy and task state, and the next offset of every assigned input partition), and only once
- * that is durable commits exactly those offsets. A checkpoint that changed the model also publishes
- * a {@link ModelVersion} to the compacted {@code models} topic. On start the loop restores the
- * newest checkpoint that verifies (logging the ones it skipped) and, as partitions are assigned,
- * seeks each to its checkpointed offset, so the model and the offsets always match: after a crash
- * the records processed since the last checkpoint are processed again (predicted and trained on
- * once more), at most {@code everyBatches} batches or {@code interval} of them.
+ * With a checkpoint directory ({@link LearnerLoopConfig.Checkpoints}), every {@code everyBatches}
+ * polls or {@code interval}, whichever comes first (and when partitions are revoked, and on
+ * {@link #stop()}), the engine thread waits for the outputs of what it processed to be acknowledged,
+ * writes a checkpoint (model with optimiser state, the strategies' state, the drift watch and the
+ * next offset of every partition it trained through) and only then lets those offsets be committed.
+ * A checkpoint that changed the model also publishes a {@link ModelVersion} to the compacted
+ * {@code models} topic. On start the loop restores the newest checkpoint that verifies and seeks
+ * each partition to its checkpointed offset as it is assigned: after a crash the records processed
+ * since the last checkpoint are processed again, at most one checkpoint interval of them.
  *
- * <p>The loop runs on one thread ({@link #run()}); {@link #status()} and {@link #servingModel()} are
- * safe to call from any thread. Operators may {@link #pauseLearning pause training} (prediction
- * goes on), {@link #requestPromote promote} a version and
- * {@link #requestStrategyChange change the safe strategy parameters}; the last two are queued and
- * performed by the loop thread between batches. Predictions for outside callers are served from a copy of the model
- * refreshed every {@code servingRefresh}, never from the network being trained.
+ * <p>{@link #status()}, {@link #servingModel()} and the {@code request*} methods are safe from any
+ * thread; commands are performed by the engine thread between blocks. Predictions for outside
+ * callers are served from a copy of the model, refreshed at most every {@code servingRefresh} while
+ * someone reads it, never from the network being trained.
  *
  * <pre>{@code
  * LearnerLoop loop = new LearnerLoop(LearnerLoopConfig.defaults(Topics.defaults()),
@@ -109,80 +108,50 @@ import dev.mnemo.schemas.v1.Sample;
  *         Map.of("bootstrap.servers", "localhost:9092"), Clock.systemUTC());
  * new Thread(loop, "mnemo-learner").start();
  * }</pre>
- *
- * <p>References: J. Gama, R. Sebastiao, P. P. Rodrigues, "On evaluating stream learning
- * algorithms", Machine Learning 90(3), 2013 (prequential evaluation).
  */
 public final class LearnerLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LearnerLoop.class);
+    /** Blocks queued between the poller and the engine thread, and between it and the publisher. */
+    private static final int QUEUE_BLOCKS = 4;
 
     private final LearnerLoopConfig config;
-    private final ContinualTrainer trainer;
-    private Classifier model;
-    private final boolean distils;
-    /** Index of each task tag, in order of first labelled appearance. */
-    private final Map<String, Integer> taskIndex = new HashMap<>();
+    private final LearnerEngine engine;
     private final Map<String, Object> kafkaConfig;
     private final Clock clock;
     private final LearnerStats stats;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** Predicted class of recent unlabelled samples, by source and id, oldest first. */
-    private final Map<String, Integer> firstPredictions;
+    private final Checkpointer checkpointer;
+    private final CommitTracker tracker;
+    private final AdminCommands commands;
+    /** The engine thread's work, while {@link #run()} runs. */
+    private volatile EngineWorker worker;
 
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean stopRequested;
-    private volatile LearnerStatus status;
-    private volatile Classifier serving;
-    private Instant lastServingRefresh = Instant.MIN;
-    private Instant lastLagCheck = Instant.MIN;
-
-    // Checkpoints (null store: disabled). Only the loop thread touches these, except lastCheckpoint.
-    private final CheckpointStore checkpoints;
-    /** Next offset of every partition processed since the last restore, by this loop. */
-    private final Map<TopicPartition, Long> consumed = new HashMap<>();
-    /** Checkpointed offsets not yet sought to: each partition seeks once, when first assigned. */
-    private final Map<TopicPartition, Long> restoredOffsets = new HashMap<>();
-    private volatile CheckpointInfo lastCheckpoint;
     private volatile boolean abandon;
     private volatile boolean restored;
-    private int batchesSinceCheckpoint;
-    private boolean uncheckpointed;
-    private Instant lastCheckpointAt;
-    private long lastPublishedVersion = -1;
-    /** Drift detection and checks; only the loop thread calls it. */
-    private final DriftWatch driftWatch;
-    private final AtomicLong driftEvents = new AtomicLong();
-    private final AtomicLong driftAlerts = new AtomicLong();
-    private final AtomicLong labelRequests = new AtomicLong();
+    private volatile LearnerStatus status;
+    private volatile Classifier serving;
+    private volatile boolean servingRead;
+    private volatile CheckpointInfo lastCheckpoint;
+    private volatile PipelineFigures figures = PipelineFigures.NONE;
     private volatile Consumer<DriftAlert> alertListener = a -> { };
     private volatile Consumer<LabelRequest> labelRequestListener = r -> { };
     private volatile Consumer<String> lateLabelListener = id -> { };
-    /** Rollbacks asked for by other threads, performed by the loop thread between batches. */
-    private final ConcurrentLinkedQueue<Rollback> rollbacks = new ConcurrentLinkedQueue<>();
+    private final AtomicLong driftEvents = new AtomicLong();
+    private final AtomicLong driftAlerts = new AtomicLong();
+    private final AtomicLong labelRequests = new AtomicLong();
+    private final AtomicLong pollNanos = new AtomicLong();
+    private final AtomicLong publishNanos = new AtomicLong();
+    private final AtomicLong records = new AtomicLong();
 
-    private record Rollback(long version, CompletableFuture<CheckpointInfo> done) {
-    }
-
-    /** Set by other threads: while true the loop predicts but does not train. */
-    private volatile boolean learningPaused;
-    /** Promotions and strategy changes asked for by other threads, performed by the loop thread between batches. */
-    private final ConcurrentLinkedQueue<Command<?>> commands = new ConcurrentLinkedQueue<>();
-
-    @FunctionalInterface
-    private interface CommandBody<T> {
-        T perform(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer) throws Exception;
-    }
-
-    private record Command<T>(CommandBody<T> body, CompletableFuture<T> done) {
-        void run(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer) {
-            try {
-                done.complete(body.perform(c, producer));
-            } catch (Exception e) {
-                done.completeExceptionally(e);
-            }
-        }
-    }
+    /** Offsets restored from the checkpoint, sought to once each, as their partitions are assigned. */
+    private final Map<TopicPartition, Long> restoredOffsets = new HashMap<>();
+    /** Engine-thread state. */
+    private Instant lastServingRefresh = Instant.MIN;
+    private long lastPublishedVersion = -1;
+    private long lastProcessedSeq = -1;
 
     /**
      * A run-time change of strategy parameters; a null field is left as it is.
@@ -204,25 +173,30 @@ public final class LearnerLoop implements Runnable {
 
     public LearnerLoop(LearnerLoopConfig config, ContinualTrainer trainer, Map<String, Object> kafkaConfig, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
-        this.trainer = Objects.requireNonNull(trainer, "trainer");
-        this.model = trainer.model();
-        this.distils = trainer.strategies().stream().anyMatch(s -> s instanceof Lwf);
+        this.engine = new LearnerEngine(Objects.requireNonNull(trainer, "trainer"), config.engineSettings());
         this.kafkaConfig = Map.copyOf(Objects.requireNonNull(kafkaConfig, "kafkaConfig"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.stats = new LearnerStats(clock, config.accuracyWindow(), Duration.ofSeconds(2));
         this.status = LearnerStatus.starting(clock.instant());
-        this.serving = model.copy();
-        this.driftWatch = new DriftWatch(config.watch(), config.modelName());
-        int capacity = config.pendingPredictions();
-        this.checkpoints = config.checkpoints().enabled()
-                ? new CheckpointStore(config.checkpoints().directory(), config.checkpoints().keep(), clock) : null;
-        this.lastCheckpointAt = clock.instant();
-        this.firstPredictions = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        this.serving = engine.model().copy();
+        LearnerLoopConfig.Checkpoints c = config.checkpoints();
+        this.checkpointer = c.enabled()
+                ? new Checkpointer(new CheckpointStore(c.directory(), c.keep(), clock), c.everyBatches(), c.interval(),
+                        clock)
+                : null;
+        this.tracker = new CommitTracker(checkpointer != null);
+        this.commands = new AdminCommands(engine, checkpointer, new AdminCommands.Hooks() {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-                return size() > capacity;
+            public void servingChanged() {
+                serving = engine.model().copy();
+                lastServingRefresh = clock.instant();
             }
-        };
+
+            @Override
+            public CheckpointInfo checkpoint(long parent) {
+                return LearnerLoop.this.checkpoint(parent);
+            }
+        });
     }
 
     /** Drift events published so far by this loop. */
@@ -241,8 +215,8 @@ public final class LearnerLoop implements Runnable {
     }
 
     /**
-     * Calls {@code listener} on the loop thread with every alert the loop publishes (for example to
-     * keep the alert list of the ops surface); it must be quick and must not throw.
+     * Calls {@code listener} on the publisher thread with every alert the loop publishes (for
+     * example to keep the alert list of the ops surface); it must be quick and must not throw.
      */
     public void onAlert(Consumer<DriftAlert> listener) {
         this.alertListener = Objects.requireNonNull(listener, "listener");
@@ -250,8 +224,8 @@ public final class LearnerLoop implements Runnable {
 
     /**
      * Calls {@code published} with every label request the loop publishes and {@code answered} with
-     * the id of every sample whose late label arrives, both on the loop thread (for example to keep
-     * the label-request queue of the ops surface); they must be quick and must not throw.
+     * the id of every sample whose late label arrives, both on the publisher thread (for example to
+     * keep the label-request queue of the ops surface); they must be quick and must not throw.
      */
     public void onLabelRequests(Consumer<LabelRequest> published, Consumer<String> answered) {
         this.labelRequestListener = Objects.requireNonNull(published, "published");
@@ -263,8 +237,17 @@ public final class LearnerLoop implements Runnable {
         return status;
     }
 
-    /** A copy of the model for serving predictions; refreshed by the loop, never trained. */
+    /** Where the pipeline's time went so far. */
+    public PipelineFigures pipeline() {
+        return figures;
+    }
+
+    /**
+     * A copy of the model for serving predictions, never trained. Reading it asks the engine thread
+     * to refresh it at most every {@code servingRefresh}.
+     */
     public Classifier servingModel() {
+        servingRead = true;
         return serving;
     }
 
@@ -275,7 +258,7 @@ public final class LearnerLoop implements Runnable {
 
     /** The checkpoint store, or null when checkpoints are off. */
     public CheckpointStore checkpointStore() {
-        return checkpoints;
+        return checkpointer == null ? null : checkpointer.store();
     }
 
     /**
@@ -288,8 +271,8 @@ public final class LearnerLoop implements Runnable {
     }
 
     /**
-     * Asks the loop to go back to the model of a kept checkpoint. The loop thread performs it between
-     * batches: the checkpointed parameters (and optimiser state) come back under a NEW version, one
+     * Asks the loop to go back to the model of a kept checkpoint. The engine thread performs it between
+     * blocks: the checkpointed parameters (and optimiser state) come back under a NEW version, one
      * above the current one, whose parent is {@code version}; a checkpoint is written at once and the
      * new {@link ModelVersion} published. History is never rewritten, and the stream is not re-read:
      * the replay buffer, LwF state and offsets stay as they are.
@@ -299,80 +282,33 @@ public final class LearnerLoop implements Runnable {
      *     {@link IllegalStateException} when checkpoints are off or the loop stops first
      */
     public CompletableFuture<CheckpointInfo> requestRollback(long version) {
-        CompletableFuture<CheckpointInfo> done = new CompletableFuture<>();
-        if (checkpoints == null) {
-            done.completeExceptionally(new IllegalStateException("checkpoints are off (mnemo.checkpoint.dir is empty)"));
-            return done;
-        }
-        rollbacks.add(new Rollback(version, done));
-        if (stopRequested) {
-            failRollbacks();
-        }
-        return done;
-    }
-
-    private void failRollbacks() {
-        for (Rollback r = rollbacks.poll(); r != null; r = rollbacks.poll()) {
-            r.done().completeExceptionally(new IllegalStateException("the learner loop is not running"));
-        }
-        for (Command<?> command = commands.poll(); command != null; command = commands.poll()) {
-            command.done().completeExceptionally(new IllegalStateException("the learner loop is not running"));
-        }
+        return commands.rollback(version, stopRequested);
     }
 
     /**
      * Pauses or resumes training. While paused the loop still consumes, predicts, scores and commits;
      * it only skips the training steps (and so the task boundaries they would mark). Safe from any
-     * thread; takes effect at the next batch.
+     * thread; takes effect at the next training chunk.
      */
     public void pauseLearning(boolean paused) {
-        this.learningPaused = paused;
+        engine.setLearningPaused(paused);
     }
 
     /** True while training is paused. */
     public boolean learningPaused() {
-        return learningPaused;
+        return engine.learningPaused();
     }
 
     /**
      * Asks the loop to change strategy parameters that are safe to change at run time (the replay
-     * size and the LwF weight); performed on the loop thread between batches, both or neither.
+     * size and the LwF weight); performed on the engine thread between blocks, both or neither.
      *
      * @return completes with the values before and after ({@code replaySize.before}, ...); fails with
      *     {@link IllegalStateException} when the strategy has no such parameter or the loop stops, and
      *     {@link IllegalArgumentException} when a value is out of range
      */
     public CompletableFuture<Map<String, String>> requestStrategyChange(StrategyChange change) {
-        Objects.requireNonNull(change, "change");
-        return submit((c, producer) -> {
-            Optional<Replay> replay = trainer.strategy(Replay.class);
-            Optional<Lwf> lwf = trainer.strategy(Lwf.class);
-            if (change.replaySize() != null && replay.isEmpty()) {
-                throw new IllegalStateException("the strategy " + strategyName() + " does not replay; replaySize cannot be set");
-            }
-            if (change.lwfLambda() != null && lwf.isEmpty()) {
-                throw new IllegalStateException("the strategy " + strategyName() + " does not distil; lwfLambda cannot be set");
-            }
-            if (change.replaySize() != null && change.replaySize() < 1) {
-                throw new IllegalArgumentException("replaySize must be >= 1, got " + change.replaySize());
-            }
-            if (change.lwfLambda() != null && !(change.lwfLambda() >= 0 && change.lwfLambda() <= 1)) {
-                throw new IllegalArgumentException("lwfLambda must be in [0, 1], got " + change.lwfLambda());
-            }
-            Map<String, String> applied = new java.util.TreeMap<>();
-            if (change.replaySize() != null) {
-                applied.put("replaySize.before", String.valueOf(replay.get().replaySize()));
-                replay.get().setReplaySize(change.replaySize());
-                applied.put("replaySize.after", String.valueOf(change.replaySize()));
-            }
-            if (change.lwfLambda() != null) {
-                applied.put("lwfLambda.before", String.valueOf(lwf.get().lambda()));
-                lwf.get().setLambda(change.lwfLambda());
-                applied.put("lwfLambda.after", String.valueOf(change.lwfLambda()));
-            }
-            LOG.info("Strategy parameters changed at run time: {}", applied);
-            return applied;
-        });
+        return commands.strategyChange(Objects.requireNonNull(change, "change"), stopRequested);
     }
 
     /**
@@ -387,39 +323,10 @@ public final class LearnerLoop implements Runnable {
      *     stops first
      */
     public CompletableFuture<Promotion> requestPromote(long version) {
-        return submit((c, producer) -> {
-            if (version == model.version()) {
-                serving = model.copy();
-                lastServingRefresh = clock.instant();
-                CheckpointInfo info = checkpoints == null ? null : checkpoint(c, producer);
-                LOG.info("Promoted model version {} to serving", version);
-                return new Promotion(version, info);
-            }
-            if (checkpoints == null) {
-                throw new NoSuchElementException("model version " + version + " is not the current one ("
-                        + model.version() + ") and checkpoints are off, so no older version is kept");
-            }
-            CompletableFuture<CheckpointInfo> rolled = new CompletableFuture<>();
-            rollback(c, producer, new Rollback(version, rolled));
-            try {
-                CheckpointInfo info = rolled.join();
-                return new Promotion(info.modelVersion(), info);
-            } catch (java.util.concurrent.CompletionException e) {
-                throw e.getCause() instanceof Exception cause ? cause : e;
-            }
-        });
+        return commands.promote(version, stopRequested);
     }
 
-    private <T> CompletableFuture<T> submit(CommandBody<T> body) {
-        CompletableFuture<T> done = new CompletableFuture<>();
-        commands.add(new Command<>(body, done));
-        if (stopRequested) {
-            failRollbacks();
-        }
-        return done;
-    }
-
-    /** Asks the loop to finish its current batch, commit (checkpoint first, when on) and close. Returns at once. */
+    /** Asks the loop to finish what it polled, commit (checkpoint first, when on) and close. Returns at once. */
     public void stop() {
         stopRequested = true;
         KafkaConsumer<String, byte[]> c = consumer;
@@ -431,254 +338,6 @@ public final class LearnerLoop implements Runnable {
     /** Waits until {@link #run()} has returned; true when it did within the timeout. */
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void run() {
-        String state = "STOPPED";
-        String error = null;
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
-                new ByteArrayDeserializer());
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(),
-                     new ByteArraySerializer())) {
-            consumer = c;
-            if (checkpoints != null && !restored) {
-                restore();
-            }
-            DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, config.topics().samplesDlq(), clock);
-            Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
-            c.subscribe(List.of(config.topics().samplesLabelled(), config.topics().samplesUnlabelled()),
-                    checkpoints == null ? new CommitOnRevoke(c, pending) : new CheckpointOnRebalance(c, producer));
-            status = stats.snapshot("RUNNING", model.version(), null, lastCheckpoint);
-            LOG.info("Learner consuming {} and {} as group {}", config.topics().samplesLabelled(),
-                    config.topics().samplesUnlabelled(), config.groupId());
-            try {
-                while (!stopRequested) {
-                    ConsumerRecords<String, byte[]> records = c.poll(config.pollTimeout());
-                    if (!records.isEmpty()) {
-                        process(records, producer, deadLetters, pending);
-                        producer.flush();
-                        if (checkpoints == null) {
-                            c.commitSync(pending);
-                        } else {
-                            pending.forEach((tp, om) -> consumed.put(tp, om.offset()));
-                            batchesSinceCheckpoint++;
-                            uncheckpointed = true;
-                        }
-                        pending.clear();
-                    }
-                    if (checkpoints != null && uncheckpointed && checkpointDue()) {
-                        checkpoint(c, producer);
-                    }
-                    for (Rollback r = rollbacks.poll(); r != null; r = rollbacks.poll()) {
-                        rollback(c, producer, r);
-                    }
-                    for (Command<?> command = commands.poll(); command != null; command = commands.poll()) {
-                        command.run(c, producer);
-                    }
-                    housekeeping(c);
-                    status = stats.snapshot("RUNNING", model.version(), null, lastCheckpoint);
-                }
-            } catch (WakeupException e) {
-                if (!stopRequested) {
-                    throw e;
-                }
-            }
-            if (checkpoints != null && uncheckpointed && !abandon) {
-                checkpoint(c, producer);
-            }
-        } catch (WakeupException e) {
-            if (!stopRequested) {
-                state = "FAILED";
-                error = "unexpected wakeup";
-            }
-        } catch (RuntimeException e) {
-            state = "FAILED";
-            error = e.toString();
-            LOG.error("Learner loop failed", e);
-        } finally {
-            consumer = null;
-            failRollbacks();
-            status = stats.snapshot(state, model.version(), error, lastCheckpoint);
-            stopped.countDown();
-            LOG.info("Learner loop {}", state.toLowerCase());
-        }
-    }
-
-    private void process(ConsumerRecords<String, byte[]> records, KafkaProducer<String, byte[]> producer,
-                         DeadLetterPublisher deadLetters, Map<TopicPartition, OffsetAndMetadata> pending) {
-        stats.received(records.count());
-        int inputs = model.spec().inputs();
-        int classes = model.spec().classes();
-        List<Sample> valid = new ArrayList<>(records.count());
-        List<Boolean> late = new ArrayList<>(records.count());
-        for (ConsumerRecord<String, byte[]> record : records) {
-            pending.put(new TopicPartition(record.topic(), record.partition()),
-                    new OffsetAndMetadata(record.offset() + 1));
-            Sample sample;
-            try {
-                sample = MnemoSerdes.sample().decode(record.value());
-            } catch (SerializationException e) {
-                String reason = e.getCause() instanceof MissingSchemaException ? DeadLetters.SCHEMA : DeadLetters.UNDECODABLE;
-                reject(deadLetters, record, reason, e.getMessage());
-                continue;
-            }
-            String problem = check(sample, inputs, classes);
-            if (problem != null) {
-                reject(deadLetters, record, problem.substring(0, problem.indexOf(':')), problem.substring(problem.indexOf(':') + 2));
-                continue;
-            }
-            valid.add(sample);
-            late.add(sample.getLabel() != null && record.headers().lastHeader(RecordHeaders.LABEL_DELAY_MS) != null);
-        }
-        if (valid.isEmpty()) {
-            return;
-        }
-        float[][] x = new float[valid.size()][];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = toArray(valid.get(i), inputs);
-        }
-        long version = model.version();
-        int[] tasks = new int[x.length];
-        for (int i = 0; i < tasks.length; i++) {
-            String tag = valid.get(i).getTask() == null ? "none" : valid.get(i).getTask();
-            tasks[i] = taskIndex.getOrDefault(tag, 0);
-        }
-        Predictions predictions = trainer.predict(x, tasks);
-        Instant now = clock.instant();
-        int labelledCount = 0;
-        for (int i = 0; i < x.length; i++) {
-            Sample s = valid.get(i);
-            int predicted = predictions.predictedClass()[i];
-            String key = s.getSource() + "/" + s.getId();
-            if (late.get(i)) {
-                Integer first = firstPredictions.remove(key);
-                lateLabelListener.accept(s.getId());
-                stats.lateLabelled(s.getTask(), s.getLabel(), first != null ? first : predicted, first != null);
-            } else {
-                producer.send(new ProducerRecord<>(config.topics().predictions(), s.getId(),
-                        MnemoSerdes.prediction().encode(prediction(s, predictions.probabilities()[i], predicted, version, now))));
-                stats.predicted(s.getTask(), s.getLabel(), predicted);
-                if (s.getLabel() == null && config.pendingPredictions() > 0) {
-                    firstPredictions.put(key, predicted);
-                }
-            }
-            if (s.getLabel() != null) {
-                labelledCount++;
-            }
-        }
-        watch(valid, late, x, predictions, producer, now);
-        train(valid, x, labelledCount);
-    }
-
-    /**
-     * Feeds the freshly predicted samples (not the late-labelled ones, predicted before) to the drift
-     * watch; publishes its events, alerts and label requests; ends the task on a confirmed drift.
-     */
-    private void watch(List<Sample> valid, List<Boolean> late, float[][] x, Predictions predictions,
-                       KafkaProducer<String, byte[]> producer, Instant now) {
-        if (!config.watch().enabled()) {
-            return;
-        }
-        List<DriftWatch.Seen> seen = new ArrayList<>(x.length);
-        for (int i = 0; i < x.length; i++) {
-            if (!late.get(i)) {
-                Sample s = valid.get(i);
-                seen.add(new DriftWatch.Seen(s.getId(), s.getSource(), s.getEventTime().toEpochMilli(), x[i],
-                        s.getLabel() == null ? -1 : s.getLabel(), predictions.probabilities()[i],
-                        predictions.predictedClass()[i]));
-            }
-        }
-        DriftWatch.Outcome outcome = driftWatch.observe(model, seen, now);
-        if (outcome.isEmpty()) {
-            return;
-        }
-        for (DriftEvent e : outcome.events()) {
-            LOG.info("Drift event {}: {} at position {} (model version {})", e.getEventId(), e.getSignal(),
-                    e.getPosition(), e.getModelVersion());
-            producer.send(new ProducerRecord<>(config.topics().driftEvents(), e.getDetectorId(),
-                    MnemoSerdes.driftEvent().encode(e)));
-        }
-        for (DriftAlert a : outcome.alerts()) {
-            LOG.warn("Drift alert {}: {} (action {}, evidence {})", a.getAlertId(), a.getVerdict(), a.getAction(),
-                    a.getEvidence());
-            producer.send(new ProducerRecord<>(config.topics().alerts(), a.getAlertId(), MnemoSerdes.driftAlert().encode(a)));
-            alertListener.accept(a);
-        }
-        for (LabelRequest r : outcome.labelRequests()) {
-            producer.send(new ProducerRecord<>(config.topics().labelRequests(), r.getSampleId(),
-                    MnemoSerdes.labelRequest().encode(r)));
-            labelRequestListener.accept(r);
-        }
-        driftEvents.addAndGet(outcome.events().size());
-        driftAlerts.addAndGet(outcome.alerts().size());
-        labelRequests.addAndGet(outcome.labelRequests().size());
-        if (!outcome.events().isEmpty()) {
-            // The change began before now; if the checks confirm it, the task ends here, not later.
-            trainer.markBoundaryCandidate();
-        }
-        if (outcome.taskBoundary()) {
-            trainer.confirmBoundary(outcome.knownClasses());
-            stats.taskBoundary();
-            LOG.info("Task boundary: confirmed drift, as of its event (model version {})", model.version());
-        }
-    }
-
-    /**
-     * Trains on the batch in order, {@code trainBatchSize} labelled samples per step. Unlabelled
-     * samples ride along when a strategy distils (they carry the distillation term only). When task
-     * boundaries come from tags, the first labelled sample of a task tag not seen before ends the
-     * current task first, so LwF takes its teacher from the model as it was at the end of that task.
-     */
-    private void train(List<Sample> valid, float[][] x, int labelledCount) {
-        if (learningPaused || (labelledCount == 0 && !distils)) {
-            return;
-        }
-        List<Integer> chunk = new ArrayList<>();
-        int chunkLabelled = 0;
-        for (int i = 0; i < x.length; i++) {
-            Sample s = valid.get(i);
-            if (s.getLabel() == null && !distils) {
-                continue;
-            }
-            String tag = s.getTask() == null ? "none" : s.getTask();
-            if (s.getLabel() != null && config.taskBoundariesFromTags() && !taskIndex.containsKey(tag)
-                    && !taskIndex.isEmpty()) {
-                chunkLabelled = step(valid, x, chunk, chunkLabelled);
-                trainer.taskBoundary();
-                stats.taskBoundary();
-                LOG.info("Task boundary: first labelled sample of task '{}' (model version {})", tag, model.version());
-            }
-            if (s.getLabel() != null) {
-                taskIndex.putIfAbsent(tag, taskIndex.size());
-                chunkLabelled++;
-            }
-            chunk.add(i);
-            if (chunkLabelled >= config.trainBatchSize()) {
-                chunkLabelled = step(valid, x, chunk, chunkLabelled);
-            }
-        }
-        step(valid, x, chunk, chunkLabelled);
-    }
-
-    /** One trainer step on the chunk (cleared afterwards); returns 0, the new labelled count. */
-    private int step(List<Sample> valid, float[][] x, List<Integer> chunk, int chunkLabelled) {
-        if (chunk.isEmpty()) {
-            return 0;
-        }
-        float[][] features = new float[chunk.size()][];
-        int[] labels = new int[chunk.size()];
-        int[] tasks = new int[chunk.size()];
-        for (int k = 0; k < chunk.size(); k++) {
-            Sample s = valid.get(chunk.get(k));
-            features[k] = x[chunk.get(k)];
-            labels[k] = s.getLabel() == null ? Batch.UNLABELLED : s.getLabel();
-            tasks[k] = taskIndex.getOrDefault(s.getTask() == null ? "none" : s.getTask(), 0);
-        }
-        trainer.step(new Batch(features, labels, tasks));
-        stats.trained(chunkLabelled);
-        chunk.clear();
-        return 0;
     }
 
     /**
@@ -694,127 +353,560 @@ public final class LearnerLoop implements Runnable {
         if (restored) {
             throw new IllegalStateException("the loop has already restored its checkpoint");
         }
-        if (checkpoints == null) {
-            restored = true;
-            return Optional.empty();
-        }
         restore();
         return Optional.ofNullable(lastCheckpoint);
     }
 
-    /** Restores the newest valid checkpoint, if any; the ones skipped are logged with their reasons. */
     private void restore() {
         restored = true;
-        long start = System.nanoTime();
-        CheckpointStore.Recovery recovery = checkpoints.latestValid();
-        for (CheckpointStore.Skipped s : recovery.skipped()) {
-            LOG.warn("Skipped checkpoint {}: {}", s.directory(), s.reason());
-        }
-        if (recovery.checkpoint().isEmpty()) {
-            LOG.info("No checkpoint under {}: starting from a new model", checkpoints.root());
+        if (checkpointer == null) {
             return;
         }
-        Checkpoint checkpoint = recovery.checkpoint().get();
-        checkpoint.restoreInto(trainer);
-        model = trainer.model();
-        serving = model.copy();
-        taskIndex.clear();
-        taskIndex.putAll(checkpoint.content().state().taskIndex());
-        driftWatch.restore(checkpoint.content().state().watch());
+        long start = System.nanoTime();
+        Checkpointer.Restored r = checkpointer.restoreLatest(engine);
+        for (CheckpointStore.Skipped s : r.skipped()) {
+            LOG.warn("Skipped checkpoint {}: {}", s.directory(), s.reason());
+        }
+        if (r.checkpoint().isEmpty()) {
+            LOG.info("No checkpoint under {}: starting from a new model", checkpointer.store().root());
+            return;
+        }
+        var checkpoint = r.checkpoint().get();
+        serving = engine.model().copy();
         for (ConsumedOffset o : checkpoint.offsets()) {
-            TopicPartition tp = new TopicPartition(o.topic(), o.partition());
-            restoredOffsets.put(tp, o.nextOffset());
-            consumed.put(tp, o.nextOffset());
+            restoredOffsets.put(new TopicPartition(o.topic(), o.partition()), o.nextOffset());
         }
         lastCheckpoint = checkpoint.info();
         lastPublishedVersion = checkpoint.info().modelVersion();
         LOG.info("Restored checkpoint {} (model version {}, {} partitions) in {} ms", checkpoint.info().directory(),
-                model.version(), restoredOffsets.size(), (System.nanoTime() - start) / 1_000_000);
+                engine.model().version(), restoredOffsets.size(), (System.nanoTime() - start) / 1_000_000);
     }
 
-    private boolean checkpointDue() {
-        return batchesSinceCheckpoint >= config.checkpoints().everyBatches()
-                || Duration.between(lastCheckpointAt, clock.instant()).compareTo(config.checkpoints().interval()) >= 0;
+    // ------------------------------------------------------------------ the poller (run)
+
+    /** What the poller hands the engine thread: a polled block, a rebalance barrier, or the end. */
+    private sealed interface Item permits Polled, Barrier, End {
+    }
+
+    private record Polled(CommitTracker.Entry entry, Block block, List<StreamSample> samples) implements Item {
+    }
+
+    /** Everything before it is processed; checkpoint (when asked) and forget the partitions. */
+    private record Barrier(Collection<TopicPartition> partitions, boolean checkpoint,
+                           CompletableFuture<Void> done) implements Item {
+    }
+
+    private record End() implements Item {
+    }
+
+    /** What the publisher sends: the outcome, the commit entry of each scored sample, the entries finished. */
+    private record Published(BlockOutcome outcome, CommitTracker.Entry[] owners, List<CommitTracker.Entry> completed,
+                             Instant at) {
+        /** Tells the publisher to stop. */
+        static final Published END = new Published(null, new CommitTracker.Entry[0], List.of(), null);
+    }
+
+    @Override
+    public void run() {
+        String state = "STOPPED";
+        String error = null;
+        BlockingQueue<Item> toEngine = new ArrayBlockingQueue<>(QUEUE_BLOCKS);
+        BlockingQueue<Published> toPublisher = new ArrayBlockingQueue<>(QUEUE_BLOCKS);
+        Thread engineThread = null;
+        Thread publisherThread = null;
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
+                new ByteArrayDeserializer());
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(),
+                     new ByteArraySerializer())) {
+            consumer = c;
+            if (!restored) {
+                restore();
+            }
+            Publisher publisher = new Publisher(producer, toPublisher);
+            worker = new EngineWorker(toEngine, toPublisher, producer);
+            engineThread = new Thread(worker, Thread.currentThread().getName() + "-engine");
+            publisherThread = new Thread(publisher, Thread.currentThread().getName() + "-publisher");
+            engineThread.setDaemon(true);
+            publisherThread.setDaemon(true);
+            engineThread.start();
+            publisherThread.start();
+            DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, config.topics().samplesDlq(), clock);
+            c.subscribe(List.of(config.topics().samplesLabelled(), config.topics().samplesUnlabelled()),
+                    new Rebalance(c, toEngine, producer, worker));
+            status = stats.snapshot("RUNNING", engine.model().version(), null, lastCheckpoint);
+            LOG.info("Learner consuming {} and {} as group {}", config.topics().samplesLabelled(),
+                    config.topics().samplesUnlabelled(), config.groupId());
+            try {
+                pollUntilStopped(c, toEngine, deadLetters);
+                putUninterruptibly(toEngine, new End());
+                join(engineThread);
+                worker.rethrow();
+                if (!abandon) {
+                    producer.flush();
+                    tracker.awaitPublished(lastProcessedSeq);
+                    commitReady(c, true);
+                }
+            } finally {
+                stopThreads(engineThread, publisherThread, toPublisher);
+            }
+        } catch (WakeupException e) {
+            if (!stopRequested) {
+                state = "FAILED";
+                error = "unexpected wakeup";
+            }
+        } catch (RuntimeException e) {
+            state = "FAILED";
+            error = e.toString();
+            LOG.error("Learner loop failed", e);
+        } finally {
+            consumer = null;
+            commands.failAll();
+            status = stats.snapshot(state, engine.model().version(), error, lastCheckpoint);
+            stopped.countDown();
+            LOG.info("Learner loop {}", state.toLowerCase());
+        }
+    }
+
+    /** The poller's loop: poll, decode, hand to the engine, commit what is committable, measure lag. */
+    private void pollUntilStopped(KafkaConsumer<String, byte[]> c, BlockingQueue<Item> toEngine,
+                                  DeadLetterPublisher deadLetters) {
+        Instant lastLagCheck = Instant.MIN;
+        try {
+            while (!stopRequested) {
+                ConsumerRecords<String, byte[]> polled = c.poll(config.pollTimeout());
+                if (!polled.isEmpty()) {
+                    hand(toEngine, decode(polled, deadLetters), c, worker);
+                }
+                commitReady(c, false);
+                worker.rethrow();
+                Instant now = clock.instant();
+                if (Duration.between(lastLagCheck, now).compareTo(config.lagInterval()) >= 0) {
+                    lag(c);
+                    lastLagCheck = now;
+                }
+            }
+        } catch (WakeupException e) {
+            if (!stopRequested) {
+                throw e;
+            }
+        }
     }
 
     /**
-     * Flushes the outputs, writes a checkpoint of the model, buffer, state and the offsets of the
-     * assigned partitions, and once it is durable commits exactly those offsets. A checkpoint that
-     * cannot be written is logged and retried at the next due time; nothing is committed meanwhile.
+     * Stops the engine thread (at once, when it is still running after a failure) and then the
+     * publisher, which first sends what the engine gave it: what was predicted is published before
+     * the producer closes, even after an abandon.
      */
-    private CheckpointInfo checkpoint(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer) {
-        return checkpoint(c, producer, lastPublishedVersion);
+    private void stopThreads(Thread engineThread, Thread publisherThread, BlockingQueue<Published> toPublisher) {
+        if (engineThread.isAlive()) {
+            worker.halt();
+            engineThread.interrupt();
+            join(engineThread);
+        }
+        putUninterruptibly(toPublisher, Published.END);
+        join(publisherThread);
     }
 
-    private void rollback(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer, Rollback r) {
-        try {
-            CheckpointInfo target = checkpoints.list().stream().filter(i -> i.modelVersion() == r.version())
-                    .findFirst().orElseThrow(() -> new NoSuchElementException("no kept checkpoint holds model version "
-                            + r.version() + "; kept: " + checkpoints.list().stream().map(CheckpointInfo::modelVersion).toList()));
-            Checkpoint chosen = checkpoints.read(target.directory());
-            Classifier back = chosen.model().copyAsVersion(model.version() + 1);
-            trainer.restore(back, trainer.tasksEnded());
-            model = trainer.model();
-            serving = model.copy();
-            lastServingRefresh = clock.instant();
-            CheckpointInfo info = checkpoint(c, producer, r.version());
-            if (info == null) {
-                throw new IllegalStateException("the rollback to version " + r.version()
-                        + " is in effect but its checkpoint failed; see the log");
+    /** Decodes and checks one poll; bad records go to the dead-letter topic. */
+    private Polled decode(ConsumerRecords<String, byte[]> polled, DeadLetterPublisher deadLetters) {
+        long start = System.nanoTime();
+        stats.received(polled.count());
+        records.addAndGet(polled.count());
+        int inputs = engine.model().spec().inputs();
+        int classes = engine.model().spec().classes();
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : polled) {
+            next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+        }
+        CommitTracker.Entry entry = tracker.register(next);
+        List<StreamSample> samples = new ArrayList<>(polled.count());
+        for (ConsumerRecord<String, byte[]> r : polled) {
+            Sample sample;
+            try {
+                sample = MnemoSerdes.sample().decode(r.value());
+            } catch (SerializationException e) {
+                String reason = e.getCause() instanceof MissingSchemaException ? DeadLetters.SCHEMA : DeadLetters.UNDECODABLE;
+                reject(deadLetters, entry, r, reason, e.getMessage());
+                continue;
             }
-            LOG.info("Rolled back to the model of version {} as version {}", r.version(), info.modelVersion());
-            r.done().complete(info);
-        } catch (CheckpointException | RuntimeException e) {
-            r.done().completeExceptionally(e);
+            String problem = check(sample, inputs, classes);
+            if (problem != null) {
+                reject(deadLetters, entry, r, problem.substring(0, problem.indexOf(':')),
+                        problem.substring(problem.indexOf(':') + 2));
+                continue;
+            }
+            float[] x = new float[inputs];
+            SampleFeatures.copyInto(sample, x, 0, inputs);
+            boolean late = sample.getLabel() != null && r.headers().lastHeader(RecordHeaders.LABEL_DELAY_MS) != null;
+            samples.add(new StreamSample(sample.getId(), sample.getSource(), sample.getEventTime().toEpochMilli(), x,
+                    sample.getLabel() == null ? StreamSample.UNLABELLED : sample.getLabel(), sample.getTask(), late,
+                    r.topic(), r.partition(), r.offset()));
+        }
+        List<ConsumedOffset> through = new ArrayList<>(next.size());
+        next.forEach((tp, offset) -> through.add(new ConsumedOffset(tp.topic(), tp.partition(), offset)));
+        pollNanos.addAndGet(System.nanoTime() - start);
+        return new Polled(entry, new Block(samples, through), samples);
+    }
+
+    private void reject(DeadLetterPublisher deadLetters, CommitTracker.Entry entry, ConsumerRecord<String, byte[]> record,
+                        String reason, String detail) {
+        tracker.sending(entry);
+        deadLetters.reject(record, reason, detail, (metadata, e) -> tracker.acknowledged(entry, e));
+        long n = stats.rejected(reason);
+        if (n == 1 || n % 1000 == 0) {
+            LOG.warn("Rejected record {}-{}@{} ({} so far for '{}'): {}", record.topic(), record.partition(),
+                    record.offset(), n, reason, detail);
         }
     }
 
-    /** As above; {@code parent} is the version the model came from. Returns null when the write failed. */
-    private CheckpointInfo checkpoint(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer,
-                                      long parent) {
-        producer.flush();
-        Set<TopicPartition> assigned = c.assignment();
-        List<ConsumedOffset> offsets = new ArrayList<>();
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        consumed.forEach((tp, next) -> {
-            if (assigned.contains(tp)) {
-                offsets.add(new ConsumedOffset(tp.topic(), tp.partition(), next));
-                commit.put(tp, new OffsetAndMetadata(next));
-            }
-        });
-        long start = System.nanoTime();
-        CheckpointInfo info;
+    /** Hands a block to the engine thread; while its queue is full, keeps committing. */
+    private void hand(BlockingQueue<Item> toEngine, Item item, KafkaConsumer<String, byte[]> c, EngineWorker worker) {
         try {
-            info = checkpoints.write(CheckpointContent.capture(trainer, taskIndex, offsets, driftWatch.snapshot()),
-                    parent);
-        } catch (CheckpointException e) {
-            LOG.error("Checkpoint failed; offsets stay uncommitted until one succeeds: {}", e.getMessage(), e);
-            lastCheckpointAt = clock.instant();
-            batchesSinceCheckpoint = 0;
+            while (!toEngine.offer(item, 50, TimeUnit.MILLISECONDS)) {
+                commitReady(c, false);
+                worker.rethrow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handing a block to the engine", e);
+        }
+    }
+
+    private void commitReady(KafkaConsumer<String, byte[]> c, boolean sync) {
+        Exception failure = tracker.failure();
+        if (failure != null) {
+            throw new IllegalStateException("an output could not be written; nothing after it is committed: " + failure,
+                    failure);
+        }
+        Map<TopicPartition, OffsetAndMetadata> commit = tracker.takeCommittable();
+        commit.keySet().retainAll(c.assignment());
+        if (commit.isEmpty()) {
+            return;
+        }
+        if (sync) {
+            c.commitSync(commit);
+        } else {
+            c.commitAsync(commit, (offsets, e) -> {
+                if (e != null) {
+                    LOG.warn("Offset commit failed (the next one covers it): {}", e.toString());
+                }
+            });
+        }
+    }
+
+    private void lag(KafkaConsumer<String, byte[]> c) {
+        long lag = 0;
+        boolean known = !c.assignment().isEmpty();
+        for (TopicPartition tp : c.assignment()) {
+            var partitionLag = c.currentLag(tp);
+            if (partitionLag.isPresent()) {
+                lag += partitionLag.getAsLong();
+            } else {
+                known = false;
+            }
+        }
+        if (known) {
+            stats.lag(lag);
+        }
+    }
+
+    // ------------------------------------------------------------------ the engine thread
+
+    /** Processes blocks in order, performs commands and checkpoints; owns the model. */
+    private final class EngineWorker implements Runnable {
+        private final BlockingQueue<Item> in;
+        private final BlockingQueue<Published> out;
+        private final KafkaProducer<String, byte[]> producer;
+        private volatile RuntimeException failure;
+        private volatile boolean halted;
+        private volatile boolean finished;
+        /** The commit entry of every block the engine has not finished. */
+        private final java.util.IdentityHashMap<Block, CommitTracker.Entry> owners = new java.util.IdentityHashMap<>();
+        private long firstBlockAt;
+        private long waitingNanos;
+        private long checkpointNanos;
+        private long blockedNanos;
+
+        EngineWorker(BlockingQueue<Item> in, BlockingQueue<Published> out, KafkaProducer<String, byte[]> producer) {
+            this.in = in;
+            this.out = out;
+            this.producer = producer;
+        }
+
+        void halt() {
+            halted = true;
+        }
+
+        void rethrow() {
+            RuntimeException e = failure;
+            if (e != null) {
+                throw new IllegalStateException("the engine thread failed: " + e, e);
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!halted) {
+                    long t0 = System.nanoTime();
+                    Item item = in.poll(config.pollTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    if (firstBlockAt != 0) {
+                        waitingNanos += System.nanoTime() - t0;
+                    }
+                    if (item == null) {
+                        flush();
+                    }
+                    if (item instanceof End) {
+                        if (!abandon) {
+                            flush();
+                        }
+                        break;
+                    }
+                    if (item instanceof Polled p) {
+                        process(p);
+                    } else if (item instanceof Barrier b) {
+                        barrier(b);
+                    }
+                    commands.drain();
+                    between();
+                }
+                if (!halted && !abandon && checkpointer != null && checkpointer.dirty()) {
+                    checkpoint(lastPublishedVersion);
+                }
+                finished = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                finished = true;
+                failure = e;
+                LOG.error("Engine thread failed", e);
+                KafkaConsumer<String, byte[]> c = consumer;
+                if (c != null) {
+                    c.wakeup();
+                }
+            }
+        }
+
+        private void process(Polled p) throws InterruptedException {
+            if (firstBlockAt == 0) {
+                firstBlockAt = System.nanoTime();
+            }
+            owners.put(p.block(), p.entry());
+            Instant now = clock.instant();
+            handle(engine.process(p.block(), now), now);
+        }
+
+        /** The stream paused (or a rebalance or stop): process the samples waiting for a full chunk. */
+        private void flush() throws InterruptedException {
+            if (engine.hasPending()) {
+                Instant now = clock.instant();
+                handle(engine.flush(now), now);
+            }
+        }
+
+        private void handle(BlockOutcome outcome, Instant now) throws InterruptedException {
+            stats.processed(outcome);
+            CommitTracker.Entry[] scoredOwners = new CommitTracker.Entry[outcome.scored().size()];
+            for (int i = 0; i < scoredOwners.length; i++) {
+                scoredOwners[i] = owners.get(outcome.scored().get(i).block());
+            }
+            List<CommitTracker.Entry> completed = new ArrayList<>(outcome.completed().size());
+            for (Block b : outcome.completed()) {
+                CommitTracker.Entry e = owners.remove(b);
+                tracker.trained(e);
+                completed.add(e);
+                lastProcessedSeq = e.seq;
+            }
+            long t0 = System.nanoTime();
+            out.put(new Published(outcome, scoredOwners, completed, now));
+            blockedNanos += System.nanoTime() - t0;
+            if (checkpointer != null) {
+                checkpointer.blockProcessed();
+                if (checkpointer.due()) {
+                    checkpoint(lastPublishedVersion);
+                }
+            }
+        }
+
+        private void barrier(Barrier b) throws InterruptedException {
+            flush();
+            if (b.checkpoint() && !abandon && checkpointer != null && checkpointer.dirty()) {
+                checkpoint(lastPublishedVersion);
+            }
+            List<String> keys = new ArrayList<>();
+            for (TopicPartition tp : b.partitions()) {
+                keys.add(tp.topic() + "/" + tp.partition());
+            }
+            engine.forgetPositions(keys);
+            b.done().complete(null);
+        }
+
+        /** Statistics, the serving copy and the figures, between blocks. */
+        private void between() {
+            Instant now = clock.instant();
+            if (servingRead && Duration.between(lastServingRefresh, now).compareTo(config.servingRefresh()) >= 0
+                    && serving.version() != engine.model().version()) {
+                serving = engine.model().copy();
+                lastServingRefresh = now;
+                servingRead = false;
+            }
+            status = stats.snapshot("RUNNING", engine.model().version(), null, lastCheckpoint);
+            if (firstBlockAt != 0) {
+                var t = engine.times();
+                figures = new PipelineFigures(System.nanoTime() - firstBlockAt, waitingNanos, t.predictNanos(),
+                        t.watchNanos(), t.trainNanos(), checkpointNanos, blockedNanos,
+                        checkpointer == null ? 0 : checkpointer.written(), records.get(), t.samples(), pollNanos.get(),
+                        publishNanos.get());
+            }
+        }
+
+        /** Waits for the outputs so far, writes a checkpoint and lets its offsets be committed. */
+        CheckpointInfo checkpoint(long parent) {
+            long t0 = System.nanoTime();
+            try {
+                long seq = lastProcessedSeq;
+                producer.flush();
+                if (!tracker.awaitPublished(seq)) {
+                    LOG.error("Checkpoint skipped: the outputs it would cover were not all written");
+                    return null;
+                }
+                CheckpointInfo info;
+                try {
+                    info = checkpointer.write(engine, parent);
+                } catch (dev.mnemo.learner.checkpoint.CheckpointException e) {
+                    LOG.error("Checkpoint failed; offsets stay uncommitted until one succeeds: {}", e.getMessage(), e);
+                    return null;
+                }
+                tracker.checkpointed(seq);
+                lastCheckpoint = info;
+                LOG.info("Checkpoint {} (model version {}) written in {} ms", info.sequence(), info.modelVersion(),
+                        (System.nanoTime() - t0) / 1_000_000);
+                if (info.modelVersion() != lastPublishedVersion) {
+                    publishVersion(producer, info);
+                }
+                return info;
+            } finally {
+                checkpointNanos += System.nanoTime() - t0;
+            }
+        }
+    }
+
+    /** Writes a checkpoint now, on the engine thread (admin commands); null when it failed or checkpoints are off. */
+    private CheckpointInfo checkpoint(long parent) {
+        EngineWorker w = worker;
+        if (checkpointer == null || w == null) {
             return null;
         }
-        long wroteAt = System.nanoTime();
-        if (!commit.isEmpty()) {
+        return w.checkpoint(parent);
+    }
+
+    // ------------------------------------------------------------------ the publisher thread
+
+    /** Encodes and sends what the engine returned; acknowledges into the commit tracker. */
+    private final class Publisher implements Runnable {
+        private final KafkaProducer<String, byte[]> producer;
+        private final BlockingQueue<Published> in;
+
+        Publisher(KafkaProducer<String, byte[]> producer, BlockingQueue<Published> in) {
+            this.producer = producer;
+            this.in = in;
+        }
+
+        @Override
+        public void run() {
             try {
-                c.commitSync(commit);
-            } catch (WakeupException e) {
-                // stop() woke the consumer while the loop was not polling; the wake-up is spent now.
-                if (!stopRequested) {
-                    throw e;
+                while (true) {
+                    Published p = in.take();
+                    if (p == Published.END) {
+                        return;
+                    }
+                    long t0 = System.nanoTime();
+                    publish(p);
+                    publishNanos.addAndGet(System.nanoTime() - t0);
                 }
-                c.commitSync(commit);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
-        lastCheckpoint = info;
-        lastCheckpointAt = clock.instant();
-        batchesSinceCheckpoint = 0;
-        uncheckpointed = false;
-        LOG.info("Checkpoint {} (model version {}) written in {} ms, {} offsets committed", info.sequence(),
-                info.modelVersion(), (wroteAt - start) / 1_000_000, commit.size());
-        if (info.modelVersion() != lastPublishedVersion) {
-            publishVersion(producer, info);
+
+        private void publish(Published p) {
+            BlockOutcome o = p.outcome();
+            for (int i = 0; i < o.scored().size(); i++) {
+                var s = o.scored().get(i);
+                if (!s.published()) {
+                    lateLabelListener.accept(s.sample().id());
+                    continue;
+                }
+                CommitTracker.Entry owner = p.owners()[i];
+                tracker.sending(owner);
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(config.topics().predictions(),
+                        s.sample().id(), MnemoSerdes.prediction().encode(prediction(s, p.at()))),
+                        (metadata, e) -> tracker.acknowledged(owner, e));
+            }
+            // Events, alerts and requests come with the last sample scored: they hold its batch back.
+            CommitTracker.Entry entry = p.owners().length == 0 ? null : p.owners()[p.owners().length - 1];
+            org.apache.kafka.clients.producer.Callback ack = (metadata, e) -> {
+                if (entry != null) {
+                    tracker.acknowledged(entry, e);
+                }
+            };
+            for (var e : o.events()) {
+                LOG.info("Drift event {}: {} at position {} (model version {})", e.getEventId(), e.getSignal(),
+                        e.getPosition(), e.getModelVersion());
+                sending(entry);
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(config.topics().driftEvents(),
+                        e.getDetectorId(), MnemoSerdes.driftEvent().encode(e)), ack);
+            }
+            for (DriftAlert a : o.alerts()) {
+                LOG.warn("Drift alert {}: {} (action {}, evidence {})", a.getAlertId(), a.getVerdict(), a.getAction(),
+                        a.getEvidence());
+                sending(entry);
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(config.topics().alerts(),
+                        a.getAlertId(), MnemoSerdes.driftAlert().encode(a)), ack);
+                alertListener.accept(a);
+            }
+            for (LabelRequest r : o.labelRequests()) {
+                sending(entry);
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(config.topics().labelRequests(),
+                        r.getSampleId(), MnemoSerdes.labelRequest().encode(r)), ack);
+                labelRequestListener.accept(r);
+            }
+            driftEvents.addAndGet(o.events().size());
+            driftAlerts.addAndGet(o.alerts().size());
+            labelRequests.addAndGet(o.labelRequests().size());
+            if (o.driftBoundaries() > 0) {
+                LOG.info("Task boundary: confirmed drift, as of its event (model version {})", engine.model().version());
+            }
+            for (CommitTracker.Entry done : p.completed()) {
+                tracker.sealed(done);
+            }
         }
-        return info;
+    }
+
+    private void sending(CommitTracker.Entry entry) {
+        if (entry != null) {
+            tracker.sending(entry);
+        }
+    }
+
+    private Prediction prediction(dev.mnemo.learner.engine.Scored s, Instant now) {
+        List<Float> probs = new ArrayList<>(s.probabilities().length);
+        for (float p : s.probabilities()) {
+            probs.add(p);
+        }
+        StreamSample in = s.sample();
+        return Prediction.newBuilder()
+                .setSampleId(in.id())
+                .setSource(in.source())
+                .setEventTime(Instant.ofEpochMilli(in.eventTime()))
+                .setPredictedAt(now)
+                .setModelName(config.modelName())
+                .setModelVersion(s.modelVersion())
+                .setPredictedClass(s.predicted())
+                .setProbabilities(probs)
+                .setLabel(in.labelled() ? in.label() : null)
+                .setTask(in.task())
+                .build();
     }
 
     /** Publishes the checkpointed model as a {@link ModelVersion}, keyed by model name. */
@@ -833,13 +925,13 @@ public final class LearnerLoop implements Runnable {
                 .setModelName(config.modelName())
                 .setVersion(info.modelVersion())
                 .setParent(info.parentVersion() >= 0 ? info.parentVersion() : null)
-                .setStrategy(strategyName())
+                .setStrategy(commands.strategyName())
                 .setCreatedAt(info.createdAt())
                 .setMetrics(metrics)
                 .setCheckpointUri(info.uri())
                 .build();
-        producer.send(new ProducerRecord<>(config.topics().models(), config.modelName(),
-                MnemoSerdes.modelVersion().encode(version)), (metadata, e) -> {
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(config.topics().models(),
+                config.modelName(), MnemoSerdes.modelVersion().encode(version)), (metadata, e) -> {
                     if (e != null) {
                         LOG.warn("Cannot publish model version {}: {}", info.modelVersion(), e.toString());
                     }
@@ -847,38 +939,98 @@ public final class LearnerLoop implements Runnable {
         lastPublishedVersion = info.modelVersion();
     }
 
-    /** fine-tune, lwf, replay or lwf+replay, from the trainer's strategies. */
-    private String strategyName() {
-        boolean lwf = trainer.strategy(Lwf.class).isPresent();
-        boolean replay = trainer.strategy(Replay.class).isPresent();
-        return lwf && replay ? "lwf+replay" : lwf ? "lwf" : replay ? "replay" : "fine-tune";
-    }
+    // ------------------------------------------------------------------ rebalances
 
-    private Prediction prediction(Sample s, float[] probabilities, int predicted, long version, Instant now) {
-        List<Float> probs = new ArrayList<>(probabilities.length);
-        for (float p : probabilities) {
-            probs.add(p);
+    /**
+     * Before partitions go away, everything polled from them is processed, checkpointed (when on),
+     * published and committed; newly assigned partitions seek to their checkpointed offsets.
+     */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final BlockingQueue<Item> toEngine;
+        private final KafkaProducer<String, byte[]> producer;
+        private final EngineWorker worker;
+
+        Rebalance(KafkaConsumer<String, byte[]> consumer, BlockingQueue<Item> toEngine,
+                  KafkaProducer<String, byte[]> producer, EngineWorker worker) {
+            this.consumer = consumer;
+            this.toEngine = toEngine;
+            this.producer = producer;
+            this.worker = worker;
         }
-        return Prediction.newBuilder()
-                .setSampleId(s.getId())
-                .setSource(s.getSource())
-                .setEventTime(s.getEventTime())
-                .setPredictedAt(now)
-                .setModelName(config.modelName())
-                .setModelVersion(version)
-                .setPredictedClass(predicted)
-                .setProbabilities(probs)
-                .setLabel(s.getLabel())
-                .setTask(s.getTask())
-                .build();
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty() || abandon) {
+                return;
+            }
+            drain(partitions, true);
+            producer.flush();
+            tracker.awaitPublished(lastProcessedSeq);
+            commitReady(consumer, true);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // Another member may own them already: nothing can be committed for them.
+            if (!partitions.isEmpty()) {
+                drain(partitions, false);
+            }
+        }
+
+        private void drain(Collection<TopicPartition> partitions, boolean checkpoint) {
+            if (worker.finished) {
+                return; // closing: the engine thread has finished and the loop committed what it could
+            }
+            Barrier b = new Barrier(List.copyOf(partitions), checkpoint, new CompletableFuture<>());
+            putUninterruptibly(toEngine, b);
+            while (!b.done().isDone()) {
+                worker.rethrow();
+                try {
+                    b.done().get(100, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // still draining
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                Long offset = restoredOffsets.remove(tp);
+                if (offset != null) {
+                    consumer.seek(tp, offset);
+                }
+            }
+            LOG.info("Learner assigned {}", partitions);
+        }
     }
 
-    private void reject(DeadLetterPublisher deadLetters, ConsumerRecord<String, byte[]> record, String reason, String detail) {
-        deadLetters.reject(record, reason, detail);
-        long n = stats.rejected(reason);
-        if (n == 1 || n % 1000 == 0) {
-            LOG.warn("Rejected record {}-{}@{} ({} so far for '{}'): {}", record.topic(), record.partition(),
-                    record.offset(), n, reason, detail);
+    private static <T> void putUninterruptibly(BlockingQueue<T> queue, T item) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                queue.put(item);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -905,37 +1057,6 @@ public final class LearnerLoop implements Runnable {
         return null;
     }
 
-    private static float[] toArray(Sample sample, int length) {
-        float[] out = new float[length];
-        SampleFeatures.copyInto(sample, out, 0, length);
-        return out;
-    }
-
-    private void housekeeping(KafkaConsumer<String, byte[]> c) {
-        Instant now = clock.instant();
-        if (Duration.between(lastServingRefresh, now).compareTo(config.servingRefresh()) >= 0
-                && serving.version() != model.version()) {
-            serving = model.copy();
-            lastServingRefresh = now;
-        }
-        if (Duration.between(lastLagCheck, now).compareTo(config.lagInterval()) >= 0) {
-            long lag = 0;
-            boolean known = !c.assignment().isEmpty();
-            for (TopicPartition tp : c.assignment()) {
-                var partitionLag = c.currentLag(tp);
-                if (partitionLag.isPresent()) {
-                    lag += partitionLag.getAsLong();
-                } else {
-                    known = false;
-                }
-            }
-            if (known) {
-                stats.lag(lag);
-            }
-            lastLagCheck = now;
-        }
-    }
-
     private Map<String, Object> consumerConfig() {
         Map<String, Object> props = new HashMap<>(kafkaConfig);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
@@ -955,71 +1076,5 @@ public final class LearnerLoop implements Runnable {
         props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "mnemo-learner-out-" + config.groupId());
         return props;
-    }
-
-    /**
-     * With checkpoints: checkpoints (and commits) what was processed before a rebalance takes
-     * partitions away, and seeks newly assigned partitions to their checkpointed offsets.
-     */
-    private final class CheckpointOnRebalance implements ConsumerRebalanceListener {
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final KafkaProducer<String, byte[]> producer;
-
-        CheckpointOnRebalance(KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer) {
-            this.consumer = consumer;
-            this.producer = producer;
-        }
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (uncheckpointed && !abandon && !partitions.isEmpty()) {
-                checkpoint(consumer, producer);
-            }
-            consumed.keySet().removeAll(partitions);
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            // Another member may own them already: nothing can be committed for them.
-            consumed.keySet().removeAll(partitions);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            for (TopicPartition tp : partitions) {
-                Long offset = restoredOffsets.remove(tp);
-                if (offset != null) {
-                    consumer.seek(tp, offset);
-                    consumed.put(tp, offset);
-                }
-            }
-            LOG.info("Learner assigned {}", partitions);
-        }
-    }
-
-    /** Commits what was processed before a rebalance takes partitions away. */
-    private static final class CommitOnRevoke implements ConsumerRebalanceListener {
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final Map<TopicPartition, OffsetAndMetadata> pending;
-
-        CommitOnRevoke(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> pending) {
-            this.consumer = consumer;
-            this.pending = pending;
-        }
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // Batches are committed as soon as they are processed, so pending is empty between polls;
-            // this guards the window in which a rebalance interrupts a commit.
-            if (!pending.isEmpty()) {
-                consumer.commitSync(pending);
-                pending.clear();
-            }
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            LOG.info("Learner assigned {}", partitions);
-        }
     }
 }

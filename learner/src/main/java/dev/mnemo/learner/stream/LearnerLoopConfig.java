@@ -147,6 +147,12 @@ public record LearnerLoopConfig(Topics topics, String groupId, String modelName,
                 pollTimeout, servingRefresh, lagInterval, pendingPredictions, taskBoundariesFromTags, checkpoints, settings);
     }
 
+    /** The engine's settings: confirmed drifts end tasks too. */
+    public dev.mnemo.learner.engine.EngineSettings engineSettings() {
+        return new dev.mnemo.learner.engine.EngineSettings(modelName, trainBatchSize, taskBoundariesFromTags, true,
+                pendingPredictions, watch);
+    }
+
     private static void requirePositive(Duration d, String name) {
         if (d == null || d.isZero() || d.isNegative()) {
             throw new IllegalArgumentException(name + " must be a positive duration, got " + d);

@@ -11,8 +11,9 @@ import dev.mnemo.learner.eval.PrequentialAccuracy;
 import dev.mnemo.learner.eval.TaskAccuracy;
 
 /**
- * The learner's running figures. Mutable and NOT thread-safe: only the loop thread updates it;
- * other threads read the immutable {@link LearnerStatus} it produces.
+ * The learner's running figures. Thread-safe: the poller counts what it receives and rejects, the
+ * engine thread what it predicts and trains; other threads read the immutable {@link LearnerStatus}
+ * it produces.
  */
 final class LearnerStats {
 
@@ -45,16 +46,16 @@ final class LearnerStats {
         this.rateMark = startedAt;
     }
 
-    void received(int count) {
+    synchronized void received(int count) {
         received += count;
     }
 
     /** Counts a rejection and returns the count for that reason. */
-    long rejected(String reason) {
+    synchronized long rejected(String reason) {
         return rejected.merge(reason, 1L, Long::sum);
     }
 
-    void predicted(String task, Integer label, int predictedClass) {
+    synchronized void predicted(String task, Integer label, int predictedClass) {
         predicted++;
         if (label != null) {
             labelled++;
@@ -65,7 +66,7 @@ final class LearnerStats {
     }
 
     /** A late label scored against the prediction made when its sample arrived (or the current one). */
-    void lateLabelled(String task, int label, int predictedClass, boolean matched) {
+    synchronized void lateLabelled(String task, int label, int predictedClass, boolean matched) {
         lateLabelled++;
         if (!matched) {
             lateUnmatched++;
@@ -75,19 +76,34 @@ final class LearnerStats {
         taskAccuracy.update(task, correct);
     }
 
-    void taskBoundary() {
+    /** Counts what the engine did with one block. */
+    synchronized void processed(dev.mnemo.learner.engine.BlockOutcome outcome) {
+        for (dev.mnemo.learner.engine.Scored s : outcome.scored()) {
+            var in = s.sample();
+            Integer label = in.labelled() ? in.label() : null;
+            if (in.lateLabel()) {
+                lateLabelled(in.task(), in.label(), s.predicted(), s.matched());
+            } else {
+                predicted(in.task(), label, s.predicted());
+            }
+        }
+        trainedSamples += outcome.trainedSamples();
+        taskBoundaries += outcome.boundaries();
+    }
+
+    synchronized void taskBoundary() {
         taskBoundaries++;
     }
 
-    void trained(int samples) {
+    synchronized void trained(int samples) {
         trainedSamples += samples;
     }
 
-    void lag(long value) {
+    synchronized void lag(long value) {
         lag = value;
     }
 
-    LearnerStatus snapshot(String state, long modelVersion, String error, CheckpointInfo lastCheckpoint) {
+    synchronized LearnerStatus snapshot(String state, long modelVersion, String error, CheckpointInfo lastCheckpoint) {
         Instant now = clock.instant();
         Duration sinceMark = Duration.between(rateMark, now);
         if (sinceMark.compareTo(rateInterval) >= 0) {

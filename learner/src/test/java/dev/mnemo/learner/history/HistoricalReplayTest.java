@@ -59,8 +59,8 @@ class HistoricalReplayTest {
         ReplayResult sequential = HistoricalReplay.run(SampleSource.of(samples), null, config(false),
                 StartingModel.fresh(), HistoricalReplay.Progress.NONE);
         assertThat(withoutTimings(parallel)).isEqualTo(withoutTimings(sequential));
-        // The parallel run's drift checks ran on the check pool, the sequential run's in line.
-        assertThat(parallel.lanes().stream().mapToInt(l -> l.alerts().size()).sum()).as("alerts").isPositive();
+        // The lanes' error-rate detectors fire at the class switches, so the equality above covers them.
+        assertThat(parallel.lanes().stream().mapToInt(l -> l.drifts().size()).sum()).as("drifts").isPositive();
 
         assertThat(parallel.tasks()).containsExactly("1", "2", "3", "4", "5");
         ReplayResult.Counts c = parallel.counts();
@@ -68,7 +68,10 @@ class HistoricalReplayTest {
         assertThat(c.trained() + c.heldOut()).isEqualTo(samples.size());
         for (ReplayResult.LaneResult lane : parallel.lanes()) {
             assertThat(lane.scored()).isEqualTo(c.trained());
-            assertThat(lane.taskBoundaries()).isEqualTo(4);
+            // Four new task tags end four tasks; each drift the checks confirm ends one more, as live.
+            long confirmed = lane.alerts().stream()
+                    .filter(a -> "NOVEL_INPUTS".equals(a.verdict()) || "CONCEPT_CHANGE".equals(a.verdict())).count();
+            assertThat(lane.taskBoundaries()).isEqualTo(4 + confirmed);
             assertThat(lane.matrix().rows()).hasDimensions(5, 5);
             double diagonal = 0;
             for (int i = 0; i < 5; i++) {

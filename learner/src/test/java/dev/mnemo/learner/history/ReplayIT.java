@@ -317,50 +317,27 @@ class ReplayIT {
             Map<String, Integer> taskIndex = new HashMap<>();
             List<Classifier> ends = new ArrayList<>();
             Adwin adwin = Adwin.withDelta(0.002);
-            for (int from = 0; from < train.size(); from += BLOCK) {
-                List<Record> block = train.subList(from, Math.min(train.size(), from + BLOCK));
-                // Test: every sample of the block with the model as it is before the block.
-                float[][] x = new float[block.size()][];
-                int[] t = new int[block.size()];
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = block.get(i).sample().features();
-                    t[i] = taskIndex.getOrDefault(block.get(i).sample().taskTag(), 0);
+            // Test-then-train by training chunk, whatever the blocks: a chunk ends after BATCH labelled
+            // samples, and before the first sample of a new task tag, which ends the task first. Each
+            // chunk is predicted with the model as it is just before the step that trains on it.
+            List<Record> chunk = new ArrayList<>();
+            for (Record r : train) {
+                String tag = r.sample().taskTag();
+                if (!taskIndex.containsKey(tag)) {
+                    if (!taskIndex.isEmpty()) {
+                        testThenTrain(d, trainer, chunk, taskIndex, adwin);
+                        ends.add(trainer.model().copy());
+                        trainer.taskBoundary();
+                    }
+                    taskIndex.put(tag, taskIndex.size());
+                    d.tasks.add(tag);
                 }
-                Predictions p = trainer.predict(x, t);
-                for (int i = 0; i < x.length; i++) {
-                    int label = block.get(i).sample().label();
-                    boolean right = p.predictedClass()[i] == label;
-                    d.scored++;
-                    if (right) {
-                        d.correct++;
-                        d.correctPerClass[label]++;
-                    }
-                    adwin.update(right ? 0 : 1);
-                    if (adwin.driftDetected()) {
-                        d.driftPositions.add(d.scored);
-                    }
+                chunk.add(r);
+                if (chunk.size() == BATCH) {
+                    testThenTrain(d, trainer, chunk, taskIndex, adwin);
                 }
-                // Train: the block in order, BATCH samples a step; a new task tag ends the task before its
-                // first sample.
-                List<Record> chunk = new ArrayList<>();
-                for (Record r : block) {
-                    String tag = r.sample().taskTag();
-                    if (!taskIndex.containsKey(tag)) {
-                        if (!taskIndex.isEmpty()) {
-                            step(trainer, chunk, taskIndex);
-                            ends.add(trainer.model().copy());
-                            trainer.taskBoundary();
-                        }
-                        taskIndex.put(tag, taskIndex.size());
-                        d.tasks.add(tag);
-                    }
-                    chunk.add(r);
-                    if (chunk.size() == BATCH) {
-                        step(trainer, chunk, taskIndex);
-                    }
-                }
-                step(trainer, chunk, taskIndex);
             }
+            testThenTrain(d, trainer, chunk, taskIndex, adwin);
             ends.add(trainer.model().copy());
             int n = d.tasks.size();
             d.matrix = new AccuracyMatrix(n);
@@ -377,6 +354,34 @@ class ReplayIT {
             test.values().forEach(allHeld::addAll);
             d.holdoutAccuracy = accuracy(trainer.model(), allHeld);
             return d;
+        }
+
+        private static void testThenTrain(Direct d, ContinualTrainer trainer, List<Record> chunk,
+                                          Map<String, Integer> taskIndex, Adwin adwin) {
+            if (chunk.isEmpty()) {
+                return;
+            }
+            float[][] x = new float[chunk.size()][];
+            int[] t = new int[chunk.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = chunk.get(i).sample().features();
+                t[i] = taskIndex.getOrDefault(chunk.get(i).sample().taskTag(), 0);
+            }
+            Predictions p = trainer.predict(x, t);
+            for (int i = 0; i < x.length; i++) {
+                int label = chunk.get(i).sample().label();
+                boolean right = p.predictedClass()[i] == label;
+                d.scored++;
+                if (right) {
+                    d.correct++;
+                    d.correctPerClass[label]++;
+                }
+                adwin.update(right ? 0 : 1);
+                if (adwin.driftDetected()) {
+                    d.driftPositions.add(d.scored);
+                }
+            }
+            step(trainer, chunk, taskIndex);
         }
 
         private static void step(ContinualTrainer trainer, List<Record> chunk, Map<String, Integer> taskIndex) {
