@@ -37,7 +37,7 @@ import dev.mnemo.replay.ReplayStoreException;
 
 /**
  * Crash-safe checkpoints of the learner: one directory per checkpoint, written atomically, verified
- * on read, the newest {@code keep} kept.
+ * on read, the newest {@code keep} kept besides those an operator pinned.
  *
  * <h2>Layout (format 2)</h2>
  * <pre>
@@ -68,7 +68,16 @@ import dev.mnemo.replay.ReplayStoreException;
  * truncated or altered afterwards fails verification (length, then CRC-32C, then loading) and
  * {@link #latestValid()} falls back to the previous one, reporting why.
  *
- * <p>One writer per root at a time; not thread-safe.
+ * <h2>Pinned versions</h2>
+ * {@link #pin(long)} marks the newest kept checkpoint of a model version with a {@value #PINNED} file
+ * in its directory (outside the manifest, so pinning does not alter the checkpoint): pruning passes
+ * it over, so a rollback can still reach it however many checkpoints follow. The marker is the
+ * record, so a pin survives restarts. {@link #unpin(long)} removes it; the checkpoint then follows
+ * {@code keep} again from the next write. {@code keep} counts the unpinned checkpoints only.
+ *
+ * <p>One writer per root at a time; not thread-safe, except that {@link #pin}, {@link #unpin} and
+ * the pruning at the end of {@link #write} are serialised on this instance, so an operator may pin
+ * from another thread than the writer's (through the same instance).
  *
  * <pre>{@code
  * CheckpointStore store = new CheckpointStore(Path.of("state/checkpoints"), 3, Clock.systemUTC());
@@ -92,6 +101,8 @@ public final class CheckpointStore {
     /** Prefix of the drift watch's properties in {@value #STATE}. */
     static final String WATCH_PREFIX = "watch.";
     public static final String OFFSETS = "offsets.properties";
+    /** The marker of a pinned checkpoint, in its directory. */
+    public static final String PINNED = "pinned";
     /** The strategy ids, in the trainer's order, in {@value #STATE}. */
     private static final String STRATEGY_IDS = "strategies";
     /** Prefix of a strategy's keys in {@value #STATE} and {@value #MANIFEST}: {@code strategy.<id>.}. */
@@ -122,7 +133,7 @@ public final class CheckpointStore {
 
     /**
      * @param root  the directory holding the checkpoints (created on the first write)
-     * @param keep  how many checkpoints to keep, at least 1
+     * @param keep  how many unpinned checkpoints to keep, at least 1
      * @param clock the time stamped on checkpoints
      * @throws IllegalArgumentException if {@code root} or {@code clock} is null or {@code keep < 1}
      */
@@ -143,7 +154,7 @@ public final class CheckpointStore {
     }
 
     /**
-     * Writes a checkpoint with the next sequence number, atomically, then deletes all but the newest
+     * Writes a checkpoint with the next sequence number, atomically, then deletes all unpinned ones but the newest
      * {@code keep} checkpoints.
      *
      * @return what was written
@@ -303,6 +314,76 @@ public final class CheckpointStore {
         return out;
     }
 
+    /**
+     * Pins the newest kept checkpoint of {@code version}: it survives pruning until
+     * {@link #unpin(long)}. Pinning a version already pinned changes nothing.
+     *
+     * @return the pinned checkpoint
+     * @throws java.util.NoSuchElementException if no kept checkpoint holds the version
+     * @throws CheckpointException              if the marker cannot be written
+     */
+    public synchronized CheckpointInfo pin(long version) throws CheckpointException {
+        List<CheckpointInfo> holding = holding(version);
+        for (CheckpointInfo info : holding) {
+            if (isPinned(info)) {
+                return info;
+            }
+        }
+        CheckpointInfo newest = holding.get(0);
+        Path marker = newest.directory().resolve(PINNED);
+        try {
+            writeDurably(marker, "model.version=" + version + "\npinned.at=" + clock.instant() + "\n");
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return newest;
+        } catch (IOException e) {
+            throw new CheckpointException("cannot pin " + newest.directory() + ": " + e, e);
+        }
+        forceDirectory(newest.directory());
+        return newest;
+    }
+
+    /**
+     * Unpins every kept checkpoint of {@code version}; they follow {@code keep} again from the next
+     * write.
+     *
+     * @return whether one was pinned
+     * @throws java.util.NoSuchElementException if no kept checkpoint holds the version
+     * @throws CheckpointException              if a marker cannot be deleted
+     */
+    public synchronized boolean unpin(long version) throws CheckpointException {
+        boolean was = false;
+        for (CheckpointInfo info : holding(version)) {
+            try {
+                was |= Files.deleteIfExists(info.directory().resolve(PINNED));
+            } catch (IOException e) {
+                throw new CheckpointException("cannot unpin " + info.directory() + ": " + e, e);
+            }
+            forceDirectory(info.directory());
+        }
+        return was;
+    }
+
+    /** Whether the checkpoint is pinned. */
+    public boolean isPinned(CheckpointInfo checkpoint) {
+        return Files.exists(checkpoint.directory().resolve(PINNED));
+    }
+
+    /** The pinned checkpoints whose manifest verifies, newest first. */
+    public List<CheckpointInfo> pinned() {
+        return list().stream().filter(this::isPinned).toList();
+    }
+
+    /** The kept checkpoints of a model version, newest first; never empty. */
+    private List<CheckpointInfo> holding(long version) {
+        List<CheckpointInfo> all = list();
+        List<CheckpointInfo> out = all.stream().filter(i -> i.modelVersion() == version).toList();
+        if (out.isEmpty()) {
+            throw new java.util.NoSuchElementException("no kept checkpoint holds model version " + version + "; kept: "
+                    + all.stream().map(CheckpointInfo::modelVersion).toList());
+        }
+        return out;
+    }
+
     /** Checkpoint directories, newest first. */
     private List<Path> checkpoints() throws IOException {
         List<Path> out = new ArrayList<>();
@@ -320,10 +401,15 @@ public final class CheckpointStore {
         return out;
     }
 
-    private void prune() throws IOException {
-        List<Path> all = checkpoints();
-        for (Path old : all.subList(Math.min(keep, all.size()), all.size())) {
-            deleteTree(old);
+    private synchronized void prune() throws IOException {
+        int unpinned = 0;
+        for (Path dir : checkpoints()) {
+            if (Files.exists(dir.resolve(PINNED))) {
+                continue;
+            }
+            if (++unpinned > keep) {
+                deleteTree(dir);
+            }
         }
         try (DirectoryStream<Path> tmp = Files.newDirectoryStream(root, TMP_PREFIX + "*")) {
             for (Path p : tmp) {

@@ -308,6 +308,41 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void pinnedVersionsSurviveKeepAndUnpinnedOnesFollowIt() throws Exception {
+        ContinualTrainer trainer = StrategySpec.parse("replay").withBuffer(20, "reservoir").trainer(SPEC);
+        CheckpointStore store = new CheckpointStore(root, 2, CLOCK);
+        trainer.step(batch(new SplittableRandom(0), 8, 0, 0));
+        CheckpointInfo first = store.write(CheckpointContent.capture(trainer, Map.of(), OFFSETS));
+        assertThat(store.pin(1)).isEqualTo(first);
+        assertThat(store.pin(1)).as("pinning twice changes nothing").isEqualTo(first);
+        for (int i = 1; i < 5; i++) {
+            trainer.step(batch(new SplittableRandom(i), 8, 0, 0));
+            store.write(CheckpointContent.capture(trainer, Map.of(), OFFSETS));
+        }
+        assertThat(store.list()).extracting(CheckpointInfo::modelVersion).containsExactly(5L, 4L, 1L);
+        assertThat(store.pinned()).containsExactly(first);
+        assertThat(store.isPinned(store.list().get(0))).isFalse();
+        assertThat(store.read(first.directory()).model().version()).as("the pinned one still verifies").isEqualTo(1);
+
+        CheckpointStore restarted = new CheckpointStore(root, 2, CLOCK);
+        assertThat(restarted.pinned()).as("pins are kept on disk").containsExactly(first);
+        trainer.step(batch(new SplittableRandom(5), 8, 0, 0));
+        restarted.write(CheckpointContent.capture(trainer, Map.of(), OFFSETS));
+        assertThat(restarted.list()).extracting(CheckpointInfo::modelVersion).containsExactly(6L, 5L, 1L);
+
+        assertThat(restarted.unpin(1)).isTrue();
+        assertThat(restarted.unpin(1)).as("unpinning twice").isFalse();
+        assertThat(restarted.pinned()).isEmpty();
+        trainer.step(batch(new SplittableRandom(6), 8, 0, 0));
+        restarted.write(CheckpointContent.capture(trainer, Map.of(), OFFSETS));
+        assertThat(restarted.list()).as("an unpinned version follows keep").extracting(CheckpointInfo::modelVersion)
+                .containsExactly(7L, 6L);
+        assertThatThrownBy(() -> restarted.pin(1)).isInstanceOf(java.util.NoSuchElementException.class)
+                .hasMessage("no kept checkpoint holds model version 1; kept: [7, 6]");
+        assertThatThrownBy(() -> restarted.unpin(1)).isInstanceOf(java.util.NoSuchElementException.class);
+    }
+
+    @Test
     void anEmptyOrAbsentRootHasNoCheckpoint() {
         CheckpointStore store = new CheckpointStore(root.resolve("absent"), 1, CLOCK);
         assertThat(store.latestValid().checkpoint()).isEmpty();
