@@ -30,26 +30,35 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 import dev.mnemo.learner.model.Classifier;
-import dev.mnemo.learner.strategy.Lwf;
+import dev.mnemo.learner.strategy.StrategyState;
 import dev.mnemo.replay.CompactReplayBuffer;
 import dev.mnemo.replay.ReplaySnapshots;
 import dev.mnemo.replay.ReplayStoreException;
 
 /**
  * Crash-safe checkpoints of the learner: one directory per checkpoint, written atomically, verified
- * on read, the newest {@code keep} kept.
+ * on read, the newest {@code keep} kept besides those an operator pinned.
  *
- * <h2>Layout</h2>
+ * <h2>Layout (format 2)</h2>
  * <pre>
  * root/ckpt-0000000000000000042/
  *   model.zip            the model with its Adam state and version ({@link Classifier#save})
- *   teacher.zip          the LwF teacher, when there is one
- *   replay/snapshot-0000000000000000001/{data.bin,manifest.properties}   the replay buffer ({@link ReplaySnapshots})
- *   state.properties     trainer and loop state: task boundaries passed, LwF classes and warm-up, task index
+ *   strategy/&lt;id&gt;/&lt;name&gt;.zip                  a strategy's network (the LwF teacher), {@link Classifier#save}
+ *   strategy/&lt;id&gt;/&lt;name&gt;/snapshot-.../{data.bin,manifest.properties}   a strategy's replay buffer ({@link ReplaySnapshots})
+ *   state.properties     trainer and loop state: task boundaries passed, task index, drift watch, and
+ *                        each strategy's state version and properties (strategy.&lt;id&gt;.version,
+ *                        strategy.&lt;id&gt;.property.&lt;key&gt;), the ids in order under strategies
  *   offsets.properties   topic/partition = next offset, for every input partition
- *   manifest.properties  written last: format version, sequence, time, model versions, and the length and
- *                        CRC-32C of every file above; closed by manifest.crc32c over the lines before it
+ *   manifest.properties  written last: format version, sequence, time, model versions, where each
+ *                        strategy part lies (strategy.&lt;id&gt;.network.&lt;name&gt;, strategy.&lt;id&gt;.buffer.&lt;name&gt;),
+ *                        and the length and CRC-32C of every file above; closed by manifest.crc32c over
+ *                        the lines before it
  * </pre>
+ * Every part comes from a {@link StrategyState}, by kind, so the store never knows which strategy
+ * wrote it. Format 1 (written before strategies owned their state: {@code teacher.zip},
+ * {@code replay/}, {@code lwf.*} in the state, {@code replay.snapshot} in the manifest) is still read:
+ * its teacher and {@code lwf.*} properties become the state of the strategy {@code lwf} (version 1,
+ * network {@code teacher}), its replay snapshot that of {@code replay} (buffer {@code buffer}).
  *
  * <h2>Atomicity</h2>
  * Everything is written into a fresh {@code .tmp-ckpt-*} directory; each file is forced to disk, the
@@ -59,7 +68,16 @@ import dev.mnemo.replay.ReplayStoreException;
  * truncated or altered afterwards fails verification (length, then CRC-32C, then loading) and
  * {@link #latestValid()} falls back to the previous one, reporting why.
  *
- * <p>One writer per root at a time; not thread-safe.
+ * <h2>Pinned versions</h2>
+ * {@link #pin(long)} marks the newest kept checkpoint of a model version with a {@value #PINNED} file
+ * in its directory (outside the manifest, so pinning does not alter the checkpoint): pruning passes
+ * it over, so a rollback can still reach it however many checkpoints follow. The marker is the
+ * record, so a pin survives restarts. {@link #unpin(long)} removes it; the checkpoint then follows
+ * {@code keep} again from the next write. {@code keep} counts the unpinned checkpoints only.
+ *
+ * <p>One writer per root at a time; not thread-safe, except that {@link #pin}, {@link #unpin} and
+ * the pruning at the end of {@link #write} are serialised on this instance, so an operator may pin
+ * from another thread than the writer's (through the same instance).
  *
  * <pre>{@code
  * CheckpointStore store = new CheckpointStore(Path.of("state/checkpoints"), 3, Clock.systemUTC());
@@ -71,16 +89,28 @@ import dev.mnemo.replay.ReplayStoreException;
  */
 public final class CheckpointStore {
 
-    /** The format this version writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /** The format this version writes; it reads {@value #LEGACY_FORMAT_VERSION} too. */
+    public static final int FORMAT_VERSION = 2;
+    /** The format before strategies owned their state. */
+    public static final int LEGACY_FORMAT_VERSION = 1;
     public static final String MANIFEST = "manifest.properties";
     public static final String MODEL = "model.zip";
-    public static final String TEACHER = "teacher.zip";
-    public static final String REPLAY = "replay";
+    /** The directory of the strategies' networks and buffers, one sub-directory per strategy id. */
+    public static final String STRATEGIES = "strategy";
     public static final String STATE = "state.properties";
     /** Prefix of the drift watch's properties in {@value #STATE}. */
     static final String WATCH_PREFIX = "watch.";
     public static final String OFFSETS = "offsets.properties";
+    /** The marker of a pinned checkpoint, in its directory. */
+    public static final String PINNED = "pinned";
+    /** The strategy ids, in the trainer's order, in {@value #STATE}. */
+    private static final String STRATEGY_IDS = "strategies";
+    /** Prefix of a strategy's keys in {@value #STATE} and {@value #MANIFEST}: {@code strategy.<id>.}. */
+    private static final String STRATEGY_PREFIX = "strategy.";
+    private static final String PROPERTY_INFIX = ".property.";
+    /** Format 1's LwF keys and teacher file. */
+    private static final String LEGACY_LWF_PREFIX = "lwf.";
+    private static final String LEGACY_TEACHER = "teacher.zip";
 
     private static final String PREFIX = "ckpt-";
     private static final String TMP_PREFIX = ".tmp-" + PREFIX;
@@ -103,7 +133,7 @@ public final class CheckpointStore {
 
     /**
      * @param root  the directory holding the checkpoints (created on the first write)
-     * @param keep  how many checkpoints to keep, at least 1
+     * @param keep  how many unpinned checkpoints to keep, at least 1
      * @param clock the time stamped on checkpoints
      * @throws IllegalArgumentException if {@code root} or {@code clock} is null or {@code keep < 1}
      */
@@ -124,7 +154,7 @@ public final class CheckpointStore {
     }
 
     /**
-     * Writes a checkpoint with the next sequence number, atomically, then deletes all but the newest
+     * Writes a checkpoint with the next sequence number, atomically, then deletes all unpinned ones but the newest
      * {@code keep} checkpoints.
      *
      * @return what was written
@@ -157,15 +187,21 @@ public final class CheckpointStore {
             Instant now = clock.instant();
 
             content.model().save(tmp.resolve(MODEL));
-            if (content.teacher().isPresent()) {
-                content.teacher().get().save(tmp.resolve(TEACHER));
+            Map<String, String> parts = new LinkedHashMap<>();
+            for (Map.Entry<String, StrategyState> e : content.strategies().entrySet()) {
+                Path dir = tmp.resolve(STRATEGIES).resolve(e.getKey());
+                for (Map.Entry<String, Classifier> network : e.getValue().networks().entrySet()) {
+                    Files.createDirectories(dir);
+                    Path file = dir.resolve(network.getKey() + ".zip");
+                    network.getValue().save(file);
+                    parts.put(STRATEGY_PREFIX + e.getKey() + ".network." + network.getKey(), relative(tmp, file));
+                }
+                for (Map.Entry<String, CompactReplayBuffer> buffer : e.getValue().buffers().entrySet()) {
+                    Path snap = ReplaySnapshots.write(buffer.getValue(), dir.resolve(buffer.getKey()));
+                    parts.put(STRATEGY_PREFIX + e.getKey() + ".buffer." + buffer.getKey(), relative(tmp, snap));
+                }
             }
-            String replaySnapshot = null;
-            if (content.buffer().isPresent()) {
-                Path snap = ReplaySnapshots.write(content.buffer().get(), tmp.resolve(REPLAY));
-                replaySnapshot = tmp.relativize(snap).toString().replace('\\', '/');
-            }
-            writeDurably(tmp.resolve(STATE), stateText(content.state()));
+            writeDurably(tmp.resolve(STATE), stateText(content.state(), content.strategies()));
             writeDurably(tmp.resolve(OFFSETS), offsetsText(content.offsets()));
 
             Map<String, String> manifest = new LinkedHashMap<>();
@@ -174,11 +210,9 @@ public final class CheckpointStore {
             manifest.put("created.at", now.toString());
             manifest.put("model.version", Long.toString(content.model().version()));
             manifest.put("parent.version", Long.toString(parent));
-            if (replaySnapshot != null) {
-                manifest.put("replay.snapshot", replaySnapshot);
-            }
+            manifest.putAll(parts);
             for (Path file : files(tmp)) {
-                String name = tmp.relativize(file).toString().replace('\\', '/');
+                String name = relative(tmp, file);
                 manifest.put("file." + name + ".bytes", Long.toString(Files.size(file)));
                 manifest.put("file." + name + ".crc32c", Long.toHexString(crc32c(file)));
             }
@@ -225,14 +259,15 @@ public final class CheckpointStore {
                 throw new CheckpointException(directory + ": model.zip holds version " + model.version()
                         + ", the manifest says " + info.modelVersion());
             }
-            Optional<Classifier> teacher = manifest.containsKey("file." + TEACHER + ".bytes")
-                    ? Optional.of(Classifier.load(directory.resolve(TEACHER))) : Optional.empty();
-            Optional<CompactReplayBuffer> buffer = manifest.containsKey("replay.snapshot")
-                    ? Optional.of(ReplaySnapshots.read(directory.resolve(manifest.get("replay.snapshot"))))
-                    : Optional.empty();
-            LearnerState state = parseState(directory, Files.readString(directory.resolve(STATE)));
+            Properties stateFile = new Properties();
+            stateFile.load(new StringReader(Files.readString(directory.resolve(STATE))));
+            LearnerState state = parseState(directory, stateFile);
+            Map<String, StrategyState> strategies =
+                    Integer.toString(LEGACY_FORMAT_VERSION).equals(manifest.get("format.version"))
+                            ? legacyStrategies(directory, manifest, stateFile)
+                            : parseStrategies(directory, manifest, stateFile);
             List<ConsumedOffset> offsets = parseOffsets(directory, Files.readString(directory.resolve(OFFSETS)));
-            return new Checkpoint(info, new CheckpointContent(model, teacher, buffer, state, offsets));
+            return new Checkpoint(info, new CheckpointContent(model, strategies, state, offsets));
         } catch (CheckpointException e) {
             throw e;
         } catch (IOException | ReplayStoreException | RuntimeException e) {
@@ -279,6 +314,76 @@ public final class CheckpointStore {
         return out;
     }
 
+    /**
+     * Pins the newest kept checkpoint of {@code version}: it survives pruning until
+     * {@link #unpin(long)}. Pinning a version already pinned changes nothing.
+     *
+     * @return the pinned checkpoint
+     * @throws java.util.NoSuchElementException if no kept checkpoint holds the version
+     * @throws CheckpointException              if the marker cannot be written
+     */
+    public synchronized CheckpointInfo pin(long version) throws CheckpointException {
+        List<CheckpointInfo> holding = holding(version);
+        for (CheckpointInfo info : holding) {
+            if (isPinned(info)) {
+                return info;
+            }
+        }
+        CheckpointInfo newest = holding.get(0);
+        Path marker = newest.directory().resolve(PINNED);
+        try {
+            writeDurably(marker, "model.version=" + version + "\npinned.at=" + clock.instant() + "\n");
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return newest;
+        } catch (IOException e) {
+            throw new CheckpointException("cannot pin " + newest.directory() + ": " + e, e);
+        }
+        forceDirectory(newest.directory());
+        return newest;
+    }
+
+    /**
+     * Unpins every kept checkpoint of {@code version}; they follow {@code keep} again from the next
+     * write.
+     *
+     * @return whether one was pinned
+     * @throws java.util.NoSuchElementException if no kept checkpoint holds the version
+     * @throws CheckpointException              if a marker cannot be deleted
+     */
+    public synchronized boolean unpin(long version) throws CheckpointException {
+        boolean was = false;
+        for (CheckpointInfo info : holding(version)) {
+            try {
+                was |= Files.deleteIfExists(info.directory().resolve(PINNED));
+            } catch (IOException e) {
+                throw new CheckpointException("cannot unpin " + info.directory() + ": " + e, e);
+            }
+            forceDirectory(info.directory());
+        }
+        return was;
+    }
+
+    /** Whether the checkpoint is pinned. */
+    public boolean isPinned(CheckpointInfo checkpoint) {
+        return Files.exists(checkpoint.directory().resolve(PINNED));
+    }
+
+    /** The pinned checkpoints whose manifest verifies, newest first. */
+    public List<CheckpointInfo> pinned() {
+        return list().stream().filter(this::isPinned).toList();
+    }
+
+    /** The kept checkpoints of a model version, newest first; never empty. */
+    private List<CheckpointInfo> holding(long version) {
+        List<CheckpointInfo> all = list();
+        List<CheckpointInfo> out = all.stream().filter(i -> i.modelVersion() == version).toList();
+        if (out.isEmpty()) {
+            throw new java.util.NoSuchElementException("no kept checkpoint holds model version " + version + "; kept: "
+                    + all.stream().map(CheckpointInfo::modelVersion).toList());
+        }
+        return out;
+    }
+
     /** Checkpoint directories, newest first. */
     private List<Path> checkpoints() throws IOException {
         List<Path> out = new ArrayList<>();
@@ -296,10 +401,15 @@ public final class CheckpointStore {
         return out;
     }
 
-    private void prune() throws IOException {
-        List<Path> all = checkpoints();
-        for (Path old : all.subList(Math.min(keep, all.size()), all.size())) {
-            deleteTree(old);
+    private synchronized void prune() throws IOException {
+        int unpinned = 0;
+        for (Path dir : checkpoints()) {
+            if (Files.exists(dir.resolve(PINNED))) {
+                continue;
+            }
+            if (++unpinned > keep) {
+                deleteTree(dir);
+            }
         }
         try (DirectoryStream<Path> tmp = Files.newDirectoryStream(root, TMP_PREFIX + "*")) {
             for (Path p : tmp) {
@@ -319,9 +429,10 @@ public final class CheckpointStore {
     private static Map<String, String> verify(Path dir) throws CheckpointException {
         Map<String, String> manifest = readManifest(dir);
         String version = manifest.get("format.version");
-        if (!Integer.toString(FORMAT_VERSION).equals(version)) {
+        if (!Integer.toString(FORMAT_VERSION).equals(version)
+                && !Integer.toString(LEGACY_FORMAT_VERSION).equals(version)) {
             throw new CheckpointException(dir + ": format version " + version + ", this reader supports "
-                    + FORMAT_VERSION);
+                    + LEGACY_FORMAT_VERSION + " and " + FORMAT_VERSION);
         }
         for (String required : List.of(MODEL, STATE, OFFSETS)) {
             if (!manifest.containsKey("file." + required + ".bytes")) {
@@ -406,28 +517,24 @@ public final class CheckpointStore {
         }
     }
 
-    static String stateText(LearnerState state) throws IOException {
+    static String stateText(LearnerState state, Map<String, StrategyState> strategies) throws IOException {
         Properties p = new Properties();
         p.setProperty("strategy", state.strategy());
         p.setProperty("tasks.ended", Integer.toString(state.tasksEnded()));
         p.setProperty("task.count", Integer.toString(state.taskIndex().size()));
         state.taskIndex().forEach((tag, index) -> p.setProperty("task." + index, tag));
-        state.lwf().ifPresent(l -> {
-            p.setProperty("lwf.seen", join(l.seenClasses()));
-            if (l.teacherClasses() != null) {
-                p.setProperty("lwf.teacher", join(l.teacherClasses()));
-            }
-            p.setProperty("lwf.warmup-left", Integer.toString(l.warmupLeft()));
-        });
         state.watch().forEach((key, value) -> p.setProperty(WATCH_PREFIX + key, value));
+        p.setProperty(STRATEGY_IDS, String.join(",", strategies.keySet()));
+        strategies.forEach((id, s) -> {
+            p.setProperty(STRATEGY_PREFIX + id + ".version", Integer.toString(s.version()));
+            s.properties().forEach((key, value) -> p.setProperty(STRATEGY_PREFIX + id + PROPERTY_INFIX + key, value));
+        });
         StringWriter out = new StringWriter();
         p.store(out, "Mnemo learner state");
         return out.toString();
     }
 
-    static LearnerState parseState(Path dir, String text) throws IOException {
-        Properties p = new Properties();
-        p.load(new StringReader(text));
+    static LearnerState parseState(Path dir, Properties p) throws CheckpointException {
         try {
             Map<String, Integer> tasks = new LinkedHashMap<>();
             int count = Integer.parseInt(p.getProperty("task.count"));
@@ -438,11 +545,6 @@ public final class CheckpointStore {
                 }
                 tasks.put(tag, i);
             }
-            Optional<Lwf.State> lwf = p.containsKey("lwf.seen")
-                    ? Optional.of(new Lwf.State(split(p.getProperty("lwf.seen")),
-                            p.containsKey("lwf.teacher") ? split(p.getProperty("lwf.teacher")) : null,
-                            Integer.parseInt(p.getProperty("lwf.warmup-left"))))
-                    : Optional.empty();
             Map<String, String> watch = new LinkedHashMap<>();
             for (String key : p.stringPropertyNames()) {
                 if (key.startsWith(WATCH_PREFIX)) {
@@ -450,10 +552,78 @@ public final class CheckpointStore {
                 }
             }
             return new LearnerState(p.getProperty("strategy", ""), Integer.parseInt(p.getProperty("tasks.ended")),
-                    lwf, tasks, watch);
+                    tasks, watch);
         } catch (RuntimeException e) {
             throw new CheckpointException(dir + ": malformed " + STATE + ": " + e, e);
         }
+    }
+
+    /** Format 2: each strategy's version and properties from the state, its parts from the manifest. */
+    private static Map<String, StrategyState> parseStrategies(Path dir, Map<String, String> manifest, Properties p)
+            throws IOException, ReplayStoreException {
+        Map<String, StrategyState> out = new LinkedHashMap<>();
+        String ids = p.getProperty(STRATEGY_IDS);
+        if (ids == null) {
+            throw new CheckpointException(dir + ": malformed " + STATE + ": " + STRATEGY_IDS + " is missing");
+        }
+        for (String id : ids.isBlank() ? new String[0] : ids.split(",")) {
+            String prefix = STRATEGY_PREFIX + id + ".";
+            String propertyPrefix = STRATEGY_PREFIX + id + PROPERTY_INFIX;
+            Map<String, String> properties = new TreeMap<>();
+            for (String key : p.stringPropertyNames()) {
+                if (key.startsWith(propertyPrefix)) {
+                    properties.put(key.substring(propertyPrefix.length()), p.getProperty(key));
+                }
+            }
+            StrategyState state;
+            try {
+                state = StrategyState.of(Integer.parseInt(p.getProperty(prefix + "version")), properties);
+            } catch (RuntimeException e) {
+                throw new CheckpointException(dir + ": malformed " + STATE + ": the state of " + id + ": " + e, e);
+            }
+            for (Map.Entry<String, String> e : manifest.entrySet()) {
+                if (e.getKey().startsWith(prefix + "network.")) {
+                    state = state.withNetwork(e.getKey().substring((prefix + "network.").length()),
+                            Classifier.load(dir.resolve(e.getValue())));
+                } else if (e.getKey().startsWith(prefix + "buffer.")) {
+                    state = state.withBuffer(e.getKey().substring((prefix + "buffer.").length()),
+                            ReplaySnapshots.read(dir.resolve(e.getValue())));
+                }
+            }
+            out.put(id, state);
+        }
+        return out;
+    }
+
+    /**
+     * Format 1, frozen: LwF's properties were {@code lwf.*} in the state and its teacher
+     * {@code teacher.zip}; the replay buffer was the snapshot named by {@code replay.snapshot}.
+     */
+    private static Map<String, StrategyState> legacyStrategies(Path dir, Map<String, String> manifest, Properties p)
+            throws IOException, ReplayStoreException {
+        Map<String, StrategyState> out = new LinkedHashMap<>();
+        if (p.containsKey(LEGACY_LWF_PREFIX + "seen")) {
+            Map<String, String> properties = new TreeMap<>();
+            for (String key : p.stringPropertyNames()) {
+                if (key.startsWith(LEGACY_LWF_PREFIX)) {
+                    properties.put(key.substring(LEGACY_LWF_PREFIX.length()), p.getProperty(key));
+                }
+            }
+            StrategyState lwf = StrategyState.of(1, properties);
+            if (manifest.containsKey("file." + LEGACY_TEACHER + ".bytes")) {
+                lwf = lwf.withNetwork("teacher", Classifier.load(dir.resolve(LEGACY_TEACHER)));
+            }
+            out.put("lwf", lwf);
+        }
+        if (manifest.containsKey("replay.snapshot")) {
+            out.put("replay", StrategyState.of(1, Map.of())
+                    .withBuffer("buffer", ReplaySnapshots.read(dir.resolve(manifest.get("replay.snapshot")))));
+        }
+        return out;
+    }
+
+    private static String relative(Path root, Path file) {
+        return root.relativize(file).toString().replace('\\', '/');
     }
 
     static String offsetsText(List<ConsumedOffset> offsets) throws IOException {
@@ -482,25 +652,6 @@ public final class CheckpointStore {
             throw new CheckpointException(dir + ": malformed " + OFFSETS + ": " + e, e);
         }
         return out;
-    }
-
-    private static String join(int[] values) {
-        StringBuilder b = new StringBuilder();
-        for (int v : values) {
-            if (b.length() > 0) {
-                b.append(',');
-            }
-            b.append(v);
-        }
-        return b.toString();
-    }
-
-    private static int[] split(String text) {
-        String t = text.trim();
-        if (t.isEmpty()) {
-            return new int[0];
-        }
-        return Stream.of(t.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     }
 
     private static List<Path> files(Path dir) throws IOException {

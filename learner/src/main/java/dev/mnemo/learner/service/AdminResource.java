@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -31,7 +32,8 @@ import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * The admin API, under {@code /admin}: acknowledge alerts, pause and resume learning, promote or
- * roll back a model version, and change the strategy parameters that are safe to change at run
+ * roll back a model version, pin a version so that it outlives {@code mnemo.checkpoint.keep} (and
+ * unpin it), and change the strategy parameters that are safe to change at run
  * time. Every call needs the role {@code admin} (401 without credentials or with wrong ones, 403
  * for a user without the role), and every call that reaches an action, successful or not, is
  * recorded as an {@link AdminEvent} on the {@code admin.events} topic; the response carries the
@@ -39,6 +41,7 @@ import io.quarkus.security.identity.SecurityIdentity;
  *
  * <pre>
  * curl -u admin:PASSWORD -X POST localhost:8080/admin/learning/pause
+ * curl -u admin:PASSWORD -X POST localhost:8080/admin/models/1200/pin
  * curl -u admin:PASSWORD -X PUT -H 'Content-Type: application/json' -d '{"replaySize": 128}' localhost:8080/admin/strategy
  * </pre>
  */
@@ -141,7 +144,8 @@ public class AdminResource {
                 details.put("checkpoint", String.valueOf(p.checkpoint().sequence()));
             }
             return p.checkpoint() == null ? Map.of("modelVersion", p.version())
-                    : Map.of("modelVersion", p.version(), "checkpoint", ModelsResource.view(config, p.checkpoint()));
+                    : Map.of("modelVersion", p.version(), "checkpoint", ModelsResource.view(config, p.checkpoint(),
+                            service.isPinned(p.checkpoint())));
         });
     }
 
@@ -157,7 +161,38 @@ public class AdminResource {
             CheckpointInfo info = await(service.rollback(version));
             details.put("newVersion", String.valueOf(info.modelVersion()));
             details.put("checkpoint", String.valueOf(info.sequence()));
-            return ModelsResource.view(config, info);
+            return ModelsResource.view(config, info, service.isPinned(info));
+        });
+    }
+
+    @POST
+    @Path("/models/{version}/pin")
+    @Operation(summary = "Pin a kept model version", description = "The newest kept checkpoint of the version is "
+            + "kept whatever mnemo.checkpoint.keep says, so a rollback can still reach it; the pin is kept on disk "
+            + "across restarts. Pinning a pinned version changes nothing.")
+    @APIResponse(responseCode = "200", description = "the pinned version")
+    @APIResponse(responseCode = "404", description = "no kept checkpoint holds the version")
+    @APIResponse(responseCode = "409", description = "checkpoints are off or the loop is disabled")
+    public Response pin(@PathParam("version") long version) {
+        return act("model.pin", target(version), details -> {
+            CheckpointInfo info = service.pin(version);
+            details.put("checkpoint", String.valueOf(info.sequence()));
+            return ModelsResource.view(config, info, true);
+        });
+    }
+
+    @DELETE
+    @Path("/models/{version}/pin")
+    @Operation(summary = "Unpin a model version", description = "Its kept checkpoints follow "
+            + "mnemo.checkpoint.keep again from the next checkpoint on.")
+    @APIResponse(responseCode = "200", description = "unpinned (also when it was not pinned)")
+    @APIResponse(responseCode = "404", description = "no kept checkpoint holds the version")
+    @APIResponse(responseCode = "409", description = "checkpoints are off or the loop is disabled")
+    public Response unpin(@PathParam("version") long version) {
+        return act("model.unpin", target(version), details -> {
+            boolean was = service.unpin(version);
+            details.put("wasPinned", String.valueOf(was));
+            return Map.of("modelVersion", version, "wasPinned", was, "pinned", false);
         });
     }
 

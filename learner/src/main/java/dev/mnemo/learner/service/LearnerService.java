@@ -185,6 +185,43 @@ public class LearnerService {
     }
 
     /**
+     * Pins the newest kept checkpoint of a model version, so that it survives {@code keep}; see
+     * {@link CheckpointStore#pin}.
+     *
+     * @throws java.util.NoSuchElementException when no kept checkpoint holds the version
+     * @throws IllegalStateException            when the loop is disabled or checkpoints are off
+     */
+    public CheckpointInfo pin(long version) throws dev.mnemo.learner.checkpoint.CheckpointException {
+        return store().pin(version);
+    }
+
+    /**
+     * Unpins every kept checkpoint of a model version; see {@link CheckpointStore#unpin}.
+     *
+     * @return whether one was pinned
+     * @throws java.util.NoSuchElementException when no kept checkpoint holds the version
+     * @throws IllegalStateException            when the loop is disabled or checkpoints are off
+     */
+    public boolean unpin(long version) throws dev.mnemo.learner.checkpoint.CheckpointException {
+        return store().unpin(version);
+    }
+
+    /** Whether the checkpoint is pinned (false when checkpoints are off). */
+    public boolean isPinned(CheckpointInfo checkpoint) {
+        LearnerLoop l = loop;
+        CheckpointStore store = l == null ? null : l.checkpointStore();
+        return store != null && store.isPinned(checkpoint);
+    }
+
+    private CheckpointStore store() {
+        CheckpointStore store = running().checkpointStore();
+        if (store == null) {
+            throw new IllegalStateException("checkpoints are off (mnemo.checkpoint.dir is empty), so no version is kept");
+        }
+        return store;
+    }
+
+    /**
      * Asks the loop to roll back to the model of a kept checkpoint (performed on the loop thread; see
      * {@link LearnerLoop#requestRollback}).
      */

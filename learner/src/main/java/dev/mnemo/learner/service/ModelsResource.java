@@ -16,7 +16,9 @@ import jakarta.ws.rs.core.Response;
 import dev.mnemo.learner.checkpoint.CheckpointInfo;
 
 /**
- * {@code GET /models/versions}: the model versions held by the kept checkpoints, newest first.
+ * {@code GET /models/versions}: the model versions held by the kept checkpoints, newest first,
+ * each saying whether it is pinned ({@code POST /admin/models/{version}/pin}: kept whatever
+ * {@code mnemo.checkpoint.keep} says, until {@code DELETE /admin/models/{version}/pin}).
  * {@code POST /models/rollback/{version}}: go back to the model of a kept checkpoint, as a new
  * version whose parent is the chosen one (200 with it; 404 when no kept checkpoint holds the version;
  * 409 when checkpoints are off or the loop is not running). The rollback needs the role {@code admin}
@@ -31,9 +33,10 @@ public class ModelsResource {
      * One checkpointed version.
      *
      * @param parent the model version of the checkpoint before it, or null for the first
+     * @param pinned whether an operator pinned it, so that it outlives {@code mnemo.checkpoint.keep}
      */
     public record VersionView(String modelName, long version, Long parent, long checkpoint, Instant createdAt,
-                              String checkpointUri) {
+                              String checkpointUri, boolean pinned) {
     }
 
     @Inject
@@ -61,11 +64,11 @@ public class ModelsResource {
     }
 
     private VersionView view(CheckpointInfo c) {
-        return view(config, c);
+        return view(config, c, service.isPinned(c));
     }
 
-    static VersionView view(MnemoConfig config, CheckpointInfo c) {
+    static VersionView view(MnemoConfig config, CheckpointInfo c, boolean pinned) {
         return new VersionView(config.model().name(), c.modelVersion(), c.parentVersion() < 0 ? null : c.parentVersion(),
-                c.sequence(), c.createdAt(), c.uri());
+                c.sequence(), c.createdAt(), c.uri(), pinned);
     }
 }

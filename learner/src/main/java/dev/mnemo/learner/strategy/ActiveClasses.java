@@ -2,6 +2,7 @@ package dev.mnemo.learner.strategy;
 
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Map;
 
 /**
  * Restricts every row's cross-entropy to the <em>active classes</em>: the classes seen so far in
@@ -22,7 +23,8 @@ import java.util.BitSet;
  *
  * <p>Put it first in the strategy list, so that later masks (replay's asymmetric loss) narrow the
  * active classes further. Its state, the set of classes seen, is taken from the labelled stream
- * rows after each step; {@link #seen()} and {@link #restore(int[])} carry it through checkpoints.
+ * rows after each step; {@link #state()} (id {@value #ID}, version 1, the property {@code seen})
+ * carries it through checkpoints.
  *
  * <pre>{@code
  * new ContinualTrainer(model, new ClassIncremental(),
@@ -37,7 +39,37 @@ import java.util.BitSet;
  */
 public final class ActiveClasses implements ContinualStrategy {
 
+    /** The {@link #id()}. */
+    public static final String ID = "active-classes";
+    private static final int STATE_VERSION = 1;
+    private static final String SEEN = "seen";
+
     private final BitSet seen = new BitSet();
+
+    /** {@value #ID}. */
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    /** The classes seen so far, as the property {@code seen}. */
+    @Override
+    public StrategyState state() {
+        return StrategyState.of(STATE_VERSION, Map.of(SEEN, ClassLists.format(seen())));
+    }
+
+    /**
+     * @throws IllegalArgumentException if the version is not 1 or {@code seen} is missing or garbled
+     */
+    @Override
+    public void restore(StrategyState state) {
+        if (state == null || state.version() != STATE_VERSION) {
+            throw new IllegalArgumentException("active-classes reads state version " + STATE_VERSION + ", got "
+                    + (state == null ? null : state.version()));
+        }
+        restore(ClassLists.parse(SEEN, state.property(SEEN).orElseThrow(
+                () -> new IllegalArgumentException("active-classes state has no property " + SEEN))));
+    }
 
     /** The classes seen in labelled stream rows so far, ascending. */
     public int[] seen() {

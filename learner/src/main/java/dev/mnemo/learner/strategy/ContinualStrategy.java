@@ -24,12 +24,68 @@ import java.util.Optional;
  * state is its own business. Strategies are not thread-safe; the trainer calls them from one
  * thread.
  *
+ * <h2>State and settings</h2>
+ * A strategy owns its state: {@link #state()} gives what must survive a restart as a versioned
+ * {@link StrategyState} of named parts, {@link #restore(StrategyState)} takes it back, and a
+ * checkpoint keeps a map from {@link #id()} to state without knowing which strategy wrote it. Its
+ * run-time parameters are a typed {@link StrategySettings} ({@link #settings()},
+ * {@link #apply(StrategySettings)}), which {@link ContinualTrainer#changeSettings} changes by name.
+ * A new strategy therefore touches only its own class and the place that builds it from
+ * configuration ({@link StrategySpec}).
+ *
  * <pre>{@code
  * ContinualTrainer trainer = new ContinualTrainer(model, new ClassIncremental(),
  *         List.of(new Lwf(), new Replay(buffer, 128, 7L)));   // LwF + replay: a configuration
  * }</pre>
  */
 public interface ContinualStrategy {
+
+    /**
+     * A stable name ({@code lwf}, {@code replay}, {@code active-classes}, ...), matching
+     * {@link StrategyState#PART_NAME}: checkpoints key this strategy's state by it and
+     * {@link ContinualTrainer#name()} is made of it, so it never changes once checkpoints exist.
+     */
+    String id();
+
+    /**
+     * What must survive a restart, with networks and buffers as live objects (not copies): call it
+     * on the thread that trains, between steps. The default keeps nothing.
+     *
+     * @throws IllegalStateException if this strategy's state cannot be checkpointed
+     */
+    default StrategyState state() {
+        return StrategyState.none();
+    }
+
+    /**
+     * Continues from a state that {@link #state()} of a strategy with the same {@link #id()} gave,
+     * possibly in an earlier process. The default accepts only a state that keeps nothing.
+     *
+     * @throws IllegalArgumentException if the state is of a version this strategy does not read or
+     *                                  misses or garbles a part, naming what
+     */
+    default void restore(StrategyState state) {
+        if (state == null || !state.isEmpty()) {
+            throw new IllegalArgumentException(id() + " keeps no state, got " + state);
+        }
+    }
+
+    /** The current run-time parameters; {@link StrategySettings#NONE} when there are none (the default). */
+    default StrategySettings settings() {
+        return StrategySettings.NONE;
+    }
+
+    /**
+     * Takes new run-time parameters from the next step on; {@code settings} comes from
+     * {@link #settings()}{@code .with(...)} of this strategy.
+     *
+     * @throws IllegalArgumentException if {@code settings} are not this strategy's kind
+     */
+    default void apply(StrategySettings settings) {
+        if (settings == null || !settings.values().isEmpty()) {
+            throw new IllegalArgumentException(id() + " has no run-time parameter, got " + settings);
+        }
+    }
 
     /**
      * Called by {@link ContinualTrainer#taskBoundary()} with the model as it is at the end of the

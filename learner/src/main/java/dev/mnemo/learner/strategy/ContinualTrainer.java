@@ -7,8 +7,13 @@ import dev.mnemo.learner.model.Predictions;
 import dev.mnemo.learner.model.TrainingBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The fixed continual-learning training loop: one {@link #step} per incoming minibatch, one
@@ -38,6 +43,12 @@ import java.util.Optional;
  * {@link DistillationLoss}, whose distillation weight is 0 on steps without soft targets, so that
  * such a step is exactly softmax cross-entropy. {@link Classifier#predict} applies the softmax, so
  * the trained model serves predictions like the {@link OutputHead#SOFTMAX} one.
+ *
+ * <h2>State and run-time parameters</h2>
+ * {@link #states()} gives every strategy's {@link StrategyState} by {@link ContinualStrategy#id()},
+ * and {@link #restore(Classifier, int, Map)} puts model and strategies back, so that a checkpoint
+ * never names a strategy. {@link #changeSettings} changes run-time parameters by name, validating
+ * all before applying any; {@link #name()} names the configuration from the strategies' ids.
  *
  * <h2>Threads</h2>
  * Not thread-safe: call it from one thread (the learner loop). Serve predictions from a
@@ -74,7 +85,8 @@ public final class ContinualTrainer {
      * @param scenario how tasks restrict the classes
      * @param strategies plug-ins, in the order their {@link ContinualStrategy#compose} runs; may be empty
      *     (plain fine-tuning at the base rate)
-     * @throws IllegalArgumentException if an argument is null or the model has the softmax head
+     * @throws IllegalArgumentException if an argument is null, the model has the softmax head, or
+     *     two strategies have the same {@link ContinualStrategy#id()} or run-time parameter name
      */
     public ContinualTrainer(Classifier model, Scenario scenario, List<ContinualStrategy> strategies) {
         if (model == null || scenario == null || strategies == null
@@ -85,6 +97,25 @@ public final class ContinualTrainer {
             throw new IllegalArgumentException(
                     "the model must have the LOGITS head (Classifier.create(spec, OutputHead.LOGITS)), got "
                             + model.head());
+        }
+        Map<String, String> ids = new HashMap<>();
+        Map<String, String> parameters = new HashMap<>();
+        for (ContinualStrategy s : strategies) {
+            String id = s.id();
+            if (id == null || !StrategyState.PART_NAME.matcher(id).matches()) {
+                throw new IllegalArgumentException(s + " has the id '" + id + "'; ids must match "
+                        + StrategyState.PART_NAME);
+            }
+            if (ids.put(id, s.toString()) != null) {
+                throw new IllegalArgumentException("two strategies have the id '" + id + "'; configure each once");
+            }
+            for (String p : s.settings().values().keySet()) {
+                String other = parameters.put(p, id);
+                if (other != null) {
+                    throw new IllegalArgumentException("the strategies " + other + " and " + id
+                            + " both have the run-time parameter " + p);
+                }
+            }
         }
         this.model = model;
         this.scenario = scenario;
@@ -112,7 +143,100 @@ public final class ContinualTrainer {
         return tasksEnded;
     }
 
-    /** The first strategy of the given type, if one is configured (for checkpoints). */
+    /**
+     * The configuration's name: the strategies' ids joined by {@code +} in list order
+     * ({@code lwf}, {@code replay}, {@code lwf+replay}; {@code active-classes+replay} with the
+     * active-class rule), or {@code fine-tune} without strategies (plain training at the base rate).
+     */
+    public String name() {
+        if (strategies.isEmpty()) {
+            return FineTuning.ID;
+        }
+        List<String> ids = new ArrayList<>();
+        for (ContinualStrategy s : strategies) {
+            ids.add(s.id());
+        }
+        return String.join("+", ids);
+    }
+
+    /**
+     * Every strategy's state, by id, in list order; networks and buffers are the live objects, so
+     * call it between steps on the thread that trains.
+     *
+     * @throws IllegalStateException if a strategy's state cannot be checkpointed
+     */
+    public Map<String, StrategyState> states() {
+        Map<String, StrategyState> out = new LinkedHashMap<>();
+        for (ContinualStrategy s : strategies) {
+            out.put(s.id(), s.state());
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Every run-time parameter of every strategy, by name, with its current value as text.
+     */
+    public Map<String, String> settings() {
+        Map<String, String> out = new TreeMap<>();
+        for (ContinualStrategy s : strategies) {
+            out.putAll(s.settings().values());
+        }
+        return out;
+    }
+
+    /**
+     * Changes run-time parameters from the next step on: all of them, or none when one is refused.
+     * Each name is looked up among the strategies' {@link ContinualStrategy#settings()}; the owning
+     * strategy validates its values; then every change is applied. Call it between steps on the
+     * thread that trains.
+     *
+     * <pre>{@code
+     * trainer.changeSettings(Map.of("replaySize", "16", "lwfLambda", "0.25"));
+     * // {lwfLambda.after=0.25, lwfLambda.before=0.5, replaySize.after=16, replaySize.before=64}
+     * }</pre>
+     *
+     * @param changes new values as text, by parameter name ({@code replaySize}, {@code lwfLambda})
+     * @return {@code name.before} and {@code name.after} for every parameter changed, sorted by key
+     * @throws IllegalStateException    naming the strategy ({@link #name()}) when none of its
+     *                                  strategies has a parameter of that name
+     * @throws IllegalArgumentException naming the range when a value does not parse or is out of
+     *                                  range, or when {@code changes} is null or empty
+     */
+    public Map<String, String> changeSettings(Map<String, String> changes) {
+        if (changes == null || changes.isEmpty()) {
+            throw new IllegalArgumentException("name at least one run-time parameter; this strategy has "
+                    + settings().keySet());
+        }
+        Map<ContinualStrategy, Map<String, String>> byStrategy = new LinkedHashMap<>();
+        for (String parameter : new TreeSet<>(changes.keySet())) {
+            ContinualStrategy owner = null;
+            for (ContinualStrategy s : strategies) {
+                if (s.settings().values().containsKey(parameter)) {
+                    owner = s;
+                }
+            }
+            if (owner == null) {
+                throw new IllegalStateException("the strategy " + name() + " has no run-time parameter " + parameter
+                        + "; it has " + settings().keySet());
+            }
+            byStrategy.computeIfAbsent(owner, s -> new TreeMap<>()).put(parameter, changes.get(parameter));
+        }
+        Map<ContinualStrategy, StrategySettings> next = new LinkedHashMap<>();
+        byStrategy.forEach((s, c) -> next.put(s, s.settings().with(c)));
+        Map<String, String> applied = new TreeMap<>();
+        next.forEach((s, settings) -> {
+            Map<String, String> before = s.settings().values();
+            s.apply(settings);
+            Map<String, String> after = s.settings().values();
+            for (String parameter : byStrategy.get(s).keySet()) {
+                applied.put(parameter + ".before", before.get(parameter));
+                applied.put(parameter + ".after", after.get(parameter));
+            }
+        });
+        return applied;
+    }
+
+    /** The first strategy of the given type, if one is configured (for tests and benchmarks). */
     public <T extends ContinualStrategy> Optional<T> strategy(Class<T> type) {
         for (ContinualStrategy s : strategies) {
             if (type.isInstance(s)) {
@@ -123,9 +247,40 @@ public final class ContinualTrainer {
     }
 
     /**
-     * Continues from a checkpoint: trains {@code restored} from now on (its parameters, optimiser
-     * state and version) and takes the number of task boundaries passed. Strategies restore their
-     * own state ({@link Lwf#restore}, {@link Replay#restore}); {@link #model()} returns the new model.
+     * Continues from a checkpoint: the model and boundaries as {@link #restore(Classifier, int)}, and
+     * every strategy from its state. The states must be exactly one per configured strategy id.
+     *
+     * @param states the strategies' states by id, as {@link #states()} gave them
+     * @throws IllegalArgumentException if the model does not fit (see {@link #restore(Classifier, int)}),
+     *     the ids differ from the configured ones (naming both), or a strategy refuses its state; in
+     *     the last case the trainer is part-restored: start again from a new one
+     */
+    public void restore(Classifier restored, int tasksEndedSoFar, Map<String, StrategyState> states) {
+        if (states == null) {
+            throw new IllegalArgumentException("states must be non-null");
+        }
+        List<String> configured = new ArrayList<>();
+        for (ContinualStrategy s : strategies) {
+            configured.add(s.id());
+        }
+        if (!new TreeSet<>(configured).equals(new TreeSet<>(states.keySet()))) {
+            throw new IllegalArgumentException("the state is of the strategies " + new TreeSet<>(states.keySet())
+                    + ", this trainer has " + new TreeSet<>(configured) + " (" + name() + ")");
+        }
+        restore(restored, tasksEndedSoFar);
+        for (ContinualStrategy s : strategies) {
+            try {
+                s.restore(states.get(s.id()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the state of " + s.id() + " does not restore: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Continues with another model: trains {@code restored} from now on (its parameters, optimiser
+     * state and version) and takes the number of task boundaries passed; the strategies keep their
+     * state (a rollback). {@link #model()} returns the new model.
      *
      * @throws IllegalArgumentException if the model is null, has another spec or head, or
      *                                  {@code tasksEnded < 0}

@@ -30,6 +30,9 @@ import java.util.Optional;
  */
 public final class FineTuning implements ContinualStrategy {
 
+    /** The {@link #id()}. Fine-tuning keeps no state: its freezing and rate are configuration. */
+    public static final String ID = "fine-tune";
+
     /** Frozen-layer count meaning "every layer but the output layer". */
     private static final int ALL_SHARED = -1;
 
@@ -55,6 +58,12 @@ public final class FineTuning implements ContinualStrategy {
         }
         this.rateScale = rateScale;
         this.frozenLayers = frozenLayers;
+    }
+
+    /** {@value #ID}. */
+    @Override
+    public String id() {
+        return ID;
     }
 
     /** Every layer at {@code rateScale} times the base rate. */

@@ -23,6 +23,9 @@ import java.util.SplittableRandom;
  */
 public final class JointTraining implements ContinualStrategy {
 
+    /** The {@link #id()}. */
+    public static final String ID = "joint";
+
     private final int replaySize;
     private final SplittableRandom random;
     private final List<float[]> features = new ArrayList<>();
@@ -40,6 +43,24 @@ public final class JointTraining implements ContinualStrategy {
         }
         this.replaySize = replaySize;
         this.random = new SplittableRandom(seed);
+    }
+
+    /** {@value #ID}. */
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    /**
+     * Never: the memory is unbounded and meant for offline evaluation, not for a service that
+     * checkpoints.
+     *
+     * @throws IllegalStateException always
+     */
+    @Override
+    public StrategyState state() {
+        throw new IllegalStateException("joint training keeps every sample (an unbounded memory) and cannot be"
+                + " checkpointed; it is for offline evaluation");
     }
 
     /** Number of samples kept. */

@@ -4,6 +4,8 @@ import dev.mnemo.learner.model.Classifier;
 import dev.mnemo.learner.model.DistillationLoss;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,6 +52,10 @@ import java.util.Optional;
  * optional warm-up trains only the output layer for the first {@code warmupSteps} steps after a
  * boundary, as the paper does for its new-task head.
  *
+ * <p>Its {@link #state()} (id {@value #ID}, version 1) keeps the properties {@code seen} (classes
+ * trained on), {@code teacher} (the teacher's classes, only with a teacher) and {@code warmup-left},
+ * and the network {@code teacher}. Its run-time parameter is {@code lwfLambda} ({@link Settings}).
+ *
  * <pre>{@code
  * new Lwf();                       // T = 2, lambda = 0.5, no warm-up
  * new Lwf(2.0, 0.5, 50);           // 50 head-only steps after each boundary
@@ -64,6 +70,13 @@ import java.util.Optional;
  * </ul>
  */
 public final class Lwf implements ContinualStrategy {
+
+    /** The {@link #id()}. */
+    public static final String ID = "lwf";
+    private static final int STATE_VERSION = 1;
+    private static final String SEEN = "seen";
+    private static final String TEACHER = "teacher";
+    private static final String WARMUP_LEFT = "warmup-left";
 
     private final double temperature;
     private volatile double lambda;
@@ -204,8 +217,108 @@ public final class Lwf implements ContinualStrategy {
         }
     }
 
-    /** The small state a checkpoint keeps (see {@link State}); the teacher is {@link #teacher()}. */
-    public State state() {
+    /**
+     * The run-time parameters of LwF: the weight of the distillation term, which can change between
+     * steps without touching the teacher or the temperature.
+     *
+     * @param lambda {@code lwfLambda}, in {@code [0, 1]}
+     */
+    public record Settings(double lambda) implements StrategySettings {
+
+        /** The parameter's name. */
+        public static final String LAMBDA = "lwfLambda";
+
+        public Settings {
+            if (!(lambda >= 0 && lambda <= 1)) {
+                throw new IllegalArgumentException(LAMBDA + " must be in [0, 1], got " + lambda);
+            }
+        }
+
+        @Override
+        public Map<String, String> values() {
+            return Map.of(LAMBDA, String.valueOf(lambda));
+        }
+
+        @Override
+        public Settings with(Map<String, String> changes) {
+            double next = lambda;
+            for (Map.Entry<String, String> e : changes.entrySet()) {
+                if (!LAMBDA.equals(e.getKey())) {
+                    throw new IllegalArgumentException("LwF's run-time parameter is " + LAMBDA + ", got " + e.getKey());
+                }
+                try {
+                    next = Double.parseDouble(e.getValue().trim());
+                } catch (NumberFormatException | NullPointerException ex) {
+                    throw new IllegalArgumentException(LAMBDA + " must be a number in [0, 1], got '" + e.getValue() + "'");
+                }
+            }
+            return new Settings(next);
+        }
+    }
+
+    /** {@value #ID}. */
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Settings settings() {
+        return new Settings(lambda);
+    }
+
+    /** Sets {@code lwfLambda} from the next step on (see {@link #setLambda}). */
+    @Override
+    public void apply(StrategySettings settings) {
+        if (!(settings instanceof Settings s)) {
+            throw new IllegalArgumentException("LwF takes Lwf.Settings, got " + settings);
+        }
+        setLambda(s.lambda());
+    }
+
+    /**
+     * The classes, teacher classes and warm-up left, with the teacher as the network
+     * {@code teacher} (the live one: do not train it).
+     */
+    @Override
+    public StrategyState state() {
+        State small = snapshot();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put(SEEN, ClassLists.format(small.seenClasses()));
+        if (small.teacherClasses() != null) {
+            properties.put(TEACHER, ClassLists.format(small.teacherClasses()));
+        }
+        properties.put(WARMUP_LEFT, Integer.toString(small.warmupLeft()));
+        StrategyState state = StrategyState.of(STATE_VERSION, properties);
+        return teacher == null ? state : state.withNetwork(TEACHER, teacher);
+    }
+
+    /**
+     * @throws IllegalArgumentException if the version is not 1, a property is missing or garbled,
+     *                                  or the teacher network and the teacher classes disagree
+     */
+    @Override
+    public void restore(StrategyState state) {
+        if (state == null || state.version() != STATE_VERSION) {
+            throw new IllegalArgumentException(ID + " reads state version " + STATE_VERSION + ", got "
+                    + (state == null ? null : state.version()));
+        }
+        String seen = state.property(SEEN).orElseThrow(
+                () -> new IllegalArgumentException(ID + " state has no property " + SEEN));
+        String left = state.property(WARMUP_LEFT).orElseThrow(
+                () -> new IllegalArgumentException(ID + " state has no property " + WARMUP_LEFT));
+        int warmup;
+        try {
+            warmup = Integer.parseInt(left.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(WARMUP_LEFT + " must be an integer >= 0, got '" + left + "'");
+        }
+        int[] teacherSet = state.property(TEACHER).map(t -> ClassLists.parse(TEACHER, t)).orElse(null);
+        restore(new State(ClassLists.parse(SEEN, seen), teacherSet, warmup), state.network(TEACHER).orElse(null));
+    }
+
+    /** The small state (see {@link State}), typed; the teacher is {@link #teacher()}. */
+    public State snapshot() {
         int[] teacherSet = null;
         if (teacher != null) {
             int n = 0;
@@ -230,7 +343,7 @@ public final class Lwf implements ContinualStrategy {
     /**
      * Puts this strategy back in a checkpointed state.
      *
-     * @param state   from {@link #state()}
+     * @param state   from {@link #snapshot()}
      * @param teacher the teacher saved with it; required exactly when {@code state.teacherClasses()}
      *                is non-null
      * @throws IllegalArgumentException if the teacher and the state disagree, or a class is out of the

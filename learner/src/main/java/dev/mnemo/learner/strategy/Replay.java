@@ -1,7 +1,9 @@
 package dev.mnemo.learner.strategy;
 
+import dev.mnemo.replay.CompactReplayBuffer;
 import dev.mnemo.replay.ReplayBatch;
 import dev.mnemo.replay.ReplayBuffer;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -29,6 +31,11 @@ import java.util.SplittableRandom;
  * online: final accuracy +1.6 points, prequential -1.5); over tasks of a few dozen steps the new
  * classes are barely learnt by the task's end. Off by default.
  *
+ * <p>Its {@link #state()} (id {@value #ID}, version 1) keeps the buffer {@code buffer} (which must
+ * be a {@link CompactReplayBuffer}) and the property {@code draw-stream}, the model version after
+ * the last step, from which a restored strategy re-seeds its draws. Its run-time parameter is
+ * {@code replaySize} ({@link Settings}).
+ *
  * <h2>References</h2>
  * <ul>
  *   <li>L. Caccia, R. Aljundi, N. Asadi, T. Tuytelaars, J. Pineau and E. Belilovsky, "New Insights
@@ -40,7 +47,15 @@ import java.util.SplittableRandom;
  */
 public final class Replay implements ContinualStrategy {
 
+    /** The {@link #id()}. */
+    public static final String ID = "replay";
+    private static final int STATE_VERSION = 1;
+    private static final String BUFFER = "buffer";
+    private static final String DRAW_STREAM = "draw-stream";
+
     private volatile int replaySize;
+    /** The model version after the last step, the draw stream of a restored copy. */
+    private long drawStream;
     private final long seed;
     private final boolean asymmetric;
     private ReplayBuffer buffer;
@@ -95,7 +110,109 @@ public final class Replay implements ContinualStrategy {
             throw new IllegalArgumentException("restored buffer must be non-null");
         }
         this.buffer = restored;
+        this.drawStream = drawStream;
         this.random = new SplittableRandom(seed ^ (drawStream * 0x9E3779B97F4A7C15L));
+    }
+
+    /**
+     * The run-time parameters of replay: how many stored samples each step rehearses.
+     *
+     * @param replaySize {@code replaySize}, at least 1
+     */
+    public record Settings(int replaySize) implements StrategySettings {
+
+        /** The parameter's name. */
+        public static final String REPLAY_SIZE = "replaySize";
+
+        public Settings {
+            if (replaySize < 1) {
+                throw new IllegalArgumentException(REPLAY_SIZE + " must be >= 1, got " + replaySize);
+            }
+        }
+
+        @Override
+        public Map<String, String> values() {
+            return Map.of(REPLAY_SIZE, Integer.toString(replaySize));
+        }
+
+        @Override
+        public Settings with(Map<String, String> changes) {
+            int next = replaySize;
+            for (Map.Entry<String, String> e : changes.entrySet()) {
+                if (!REPLAY_SIZE.equals(e.getKey())) {
+                    throw new IllegalArgumentException("replay's run-time parameter is " + REPLAY_SIZE + ", got "
+                            + e.getKey());
+                }
+                try {
+                    next = Integer.parseInt(e.getValue().trim());
+                } catch (NumberFormatException | NullPointerException ex) {
+                    throw new IllegalArgumentException(REPLAY_SIZE + " must be an integer >= 1, got '" + e.getValue()
+                            + "'");
+                }
+            }
+            return new Settings(next);
+        }
+    }
+
+    /** {@value #ID}. */
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Settings settings() {
+        return new Settings(replaySize);
+    }
+
+    /** Sets {@code replaySize} from the next step on (see {@link #setReplaySize}). */
+    @Override
+    public void apply(StrategySettings settings) {
+        if (!(settings instanceof Settings s)) {
+            throw new IllegalArgumentException("replay takes Replay.Settings, got " + settings);
+        }
+        setReplaySize(s.replaySize());
+    }
+
+    /**
+     * The buffer (the live one) and the draw stream.
+     *
+     * @throws IllegalStateException if the buffer is not a {@link CompactReplayBuffer}, which is the
+     *                               kind a checkpoint can write
+     */
+    @Override
+    public StrategyState state() {
+        if (!(buffer instanceof CompactReplayBuffer compact)) {
+            throw new IllegalStateException("the replay buffer " + buffer.getClass().getSimpleName()
+                    + " cannot be checkpointed; use a CompactReplayBuffer");
+        }
+        return StrategyState.of(STATE_VERSION, Map.of(DRAW_STREAM, Long.toString(drawStream)))
+                .withBuffer(BUFFER, compact);
+    }
+
+    /**
+     * Takes the buffer and re-seeds the draws as {@link #restore(ReplayBuffer, long)} does; a state
+     * without {@code draw-stream} (written before it was kept) draws from stream 0.
+     *
+     * @throws IllegalArgumentException if the version is not 1, or the buffer or the draw stream is
+     *                                  missing or garbled
+     */
+    @Override
+    public void restore(StrategyState state) {
+        if (state == null || state.version() != STATE_VERSION) {
+            throw new IllegalArgumentException("replay reads state version " + STATE_VERSION + ", got "
+                    + (state == null ? null : state.version()));
+        }
+        CompactReplayBuffer restored = state.buffer(BUFFER).orElseThrow(
+                () -> new IllegalArgumentException("replay state has no buffer '" + BUFFER + "'"));
+        String stream = state.property(DRAW_STREAM).orElse("0");
+        long draws;
+        try {
+            draws = Long.parseLong(stream.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(DRAW_STREAM + " must be an integer, got '" + stream + "'");
+        }
+        restore(restored, draws);
     }
 
     /** Replayed samples appended to each training step. */
@@ -163,6 +280,9 @@ public final class Replay implements ContinualStrategy {
 
     @Override
     public void afterStep(Batch stream, Batch trained, StepResult result) {
+        if (result != null) {
+            drawStream = result.version();
+        }
         for (int i = 0; i < stream.size(); i++) {
             if (stream.labels()[i] != Batch.UNLABELLED) {
                 buffer.add(stream.features()[i], stream.labels()[i], stream.tasks()[i]);

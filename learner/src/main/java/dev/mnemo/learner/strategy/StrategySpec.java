@@ -37,8 +37,8 @@ import dev.mnemo.replay.storage.SampleFormat;
  *                        target 0: class-incremental benchmarks only); see {@link Lwf.Scope}
  * @param activeClasses   the classes the hard loss runs over: all (every output from the start) or
  *                        seen (the classes the labelled stream has shown so far, van de Ven and
- *                        Tolias's active classes: class-incremental benchmarks; the service does not
- *                        checkpoint that set, so it keeps all); see {@link ActiveClasses}
+ *                        Tolias's active classes: class-incremental benchmarks; the service keeps
+ *                        all); see {@link ActiveClasses}
  * @param lwfWeighting    how LwF weighs its distillation term: fixed (always {@code lambda}) or tasks
  *                        ({@code 1 - 1/t} on the t-th task, van de Ven and Tolias's weighting; a
  *                        benchmark option, the service keeps fixed); see {@link Lwf.Weighting}

@@ -24,10 +24,12 @@ import dev.mnemo.learner.model.Classifier;
 import dev.mnemo.learner.model.MlpSpec;
 import dev.mnemo.learner.model.TrainingBatch;
 import dev.mnemo.learner.strategy.Batch;
+import dev.mnemo.learner.strategy.ContinualStrategy;
 import dev.mnemo.learner.strategy.ContinualTrainer;
 import dev.mnemo.learner.strategy.Lwf;
 import dev.mnemo.learner.strategy.Replay;
 import dev.mnemo.learner.strategy.StrategySpec;
+import dev.mnemo.learner.strategy.StrategyState;
 import dev.mnemo.replay.CompactReplayBuffer;
 
 class CheckpointStoreTest {
@@ -99,21 +101,25 @@ class CheckpointStoreTest {
         assertThat(back.content().state().watch()).as("the drift watch's state").isEqualTo(watch);
 
         Lwf lwf = trainer.strategy(Lwf.class).orElseThrow();
-        Lwf.State lwfBack = back.content().state().lwf().orElseThrow();
-        assertThat(lwfBack.seenClasses()).containsExactly(lwf.state().seenClasses()).containsExactly(0, 1, 2, 3);
-        assertThat(lwfBack.teacherClasses()).containsExactly(0, 1);
+        assertThat(back.content().strategies()).containsOnlyKeys("lwf", "replay");
+        StrategyState lwfBack = back.content().strategy("lwf").orElseThrow();
+        assertThat(lwfBack.version()).isEqualTo(1);
+        assertThat(lwfBack.property("seen")).contains("0,1,2,3")
+                .contains(trainer.states().get("lwf").property("seen").orElseThrow());
+        assertThat(lwfBack.property("teacher")).contains("0,1");
         assertThat(back.model().logits(probe())).isDeepEqualTo(trainer.model().logits(probe()));
-        assertThat(back.content().teacher().orElseThrow().logits(probe()))
+        assertThat(lwfBack.network("teacher").orElseThrow().logits(probe()))
                 .isDeepEqualTo(lwf.teacher().orElseThrow().logits(probe()));
         CompactReplayBuffer original = (CompactReplayBuffer) trainer.strategy(Replay.class).orElseThrow().buffer();
-        assertSameContents(back.content().buffer().orElseThrow(), original);
+        assertSameContents(back.content().strategy("replay").orElseThrow().buffer("buffer").orElseThrow(), original);
 
         ContinualTrainer fresh = StrategySpec.parse("lwf+replay").withBuffer(50, "class-balanced").withReplaySize(8)
                 .trainer(SPEC);
         back.restoreInto(fresh);
         assertThat(fresh.model().version()).isEqualTo(12);
         assertThat(fresh.tasksEnded()).isEqualTo(1);
-        assertThat(fresh.strategy(Lwf.class).orElseThrow().state().teacherClasses()).containsExactly(0, 1);
+        assertThat(fresh.strategy(Lwf.class).orElseThrow().snapshot().teacherClasses()).containsExactly(0, 1);
+        assertThat(fresh.strategy(Lwf.class).orElseThrow().snapshot().seenClasses()).containsExactly(0, 1, 2, 3);
         assertSameContents((CompactReplayBuffer) fresh.strategy(Replay.class).orElseThrow().buffer(), original);
         // The optimiser state came back too: one more identical step gives identical parameters.
         Batch next = batch(new SplittableRandom(5), 16, 2, 1);
@@ -131,15 +137,112 @@ class CheckpointStoreTest {
         CheckpointStore store = new CheckpointStore(root, 3, CLOCK);
         store.write(CheckpointContent.capture(trainer, Map.of(), List.of()));
         Checkpoint back = store.latestValid().checkpoint().orElseThrow();
-        assertThat(back.content().teacher()).isEmpty();
-        assertThat(back.content().buffer()).isEmpty();
-        assertThat(back.content().state().lwf()).isEmpty();
+        assertThat(back.content().strategies()).as("no teacher, no buffer, no LwF state").isEmpty();
         assertThat(back.offsets()).isEmpty();
-        assertThat(Files.exists(back.info().directory().resolve(CheckpointStore.TEACHER))).isFalse();
+        assertThat(Files.exists(back.info().directory().resolve(CheckpointStore.STRATEGIES))).isFalse();
 
         ContinualTrainer lwf = StrategySpec.parse("lwf").trainer(SPEC);
         assertThatThrownBy(() -> back.restoreInto(lwf)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("LwF");
+                .hasMessageContaining("this trainer has [lwf]");
+    }
+
+    /**
+     * The store writes whatever parts a strategy's state has, by kind, without knowing the
+     * strategy: a strategy it has never heard of round-trips its properties, network and buffer.
+     */
+    @Test
+    void anyStrategysStateRoundTripsByItsParts() throws Exception {
+        ContinualTrainer source = trainedLwfReplay(4, 2);
+        Classifier network = source.strategy(Lwf.class).orElseThrow().teacher().orElseThrow();
+        CompactReplayBuffer memory = (CompactReplayBuffer) source.strategy(Replay.class).orElseThrow().buffer();
+        Map<String, String> properties = Map.of("counter", "41", "note.text", "a=b # c\nd", "empty", "");
+        StrategyState kept = StrategyState.of(3, properties).withNetwork("net", network).withBuffer("memory", memory);
+        Keeper keeper = new Keeper(kept);
+        ContinualTrainer trainer = new ContinualTrainer(Classifier.create(SPEC, dev.mnemo.learner.model.OutputHead.LOGITS),
+                new dev.mnemo.learner.strategy.ClassIncremental(), List.of(keeper));
+
+        CheckpointStore store = new CheckpointStore(root, 3, CLOCK);
+        CheckpointInfo written = store.write(CheckpointContent.capture(trainer, Map.of(), OFFSETS));
+        assertThat(written.directory().resolve("strategy/keeper/net.zip")).isRegularFile();
+        Checkpoint back = store.read(written.directory());
+        StrategyState read = back.content().strategy("keeper").orElseThrow();
+        assertThat(read.version()).isEqualTo(3);
+        assertThat(read.properties()).isEqualTo(properties);
+        assertThat(read.network("net").orElseThrow().logits(probe())).isDeepEqualTo(network.logits(probe()));
+        assertSameContents(read.buffer("memory").orElseThrow(), memory);
+
+        Keeper restored = new Keeper(StrategyState.none());
+        ContinualTrainer fresh = new ContinualTrainer(Classifier.create(SPEC, dev.mnemo.learner.model.OutputHead.LOGITS),
+                new dev.mnemo.learner.strategy.ClassIncremental(), List.of(restored));
+        back.restoreInto(fresh);
+        assertThat(restored.state()).isSameAs(read);
+    }
+
+    /**
+     * A checkpoint of format 1, written by the store before strategies owned their state (LwF's
+     * teacher as teacher.zip and lwf.* properties, the buffer under replay/): it still restores.
+     */
+    @Test
+    void formatOneCheckpointsStillRestore() throws Exception {
+        Path legacy = Path.of("src/test/resources/checkpoint/format-1/ckpt-0000000000000000001");
+        Path dir = root.resolve(legacy.getFileName());
+        try (Stream<Path> files = Files.walk(legacy)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve(legacy.relativize(f).toString()));
+            }
+        }
+        Checkpoint back = new CheckpointStore(root, 3, CLOCK).latestValid().checkpoint().orElseThrow();
+        assertThat(back.info().modelVersion()).isEqualTo(6);
+        assertThat(back.content().state().tasksEnded()).isEqualTo(1);
+        assertThat(back.content().state().taskIndex()).containsExactly(Map.entry("t0", 0), Map.entry("t1", 1));
+        assertThat(back.content().state().watch()).containsExactly(Map.entry("position", "48"));
+        assertThat(back.offsets()).containsExactly(new ConsumedOffset("mnemo.samples.labelled", 0, 48));
+        assertThat(back.content().strategies()).containsOnlyKeys("lwf", "replay");
+        Classifier teacher = Classifier.load(dir.resolve("teacher.zip"));
+        assertThat(back.content().strategy("lwf").orElseThrow().network("teacher").orElseThrow().logits(probe()))
+                .isDeepEqualTo(teacher.logits(probe()));
+
+        ContinualTrainer fresh = StrategySpec.parse("lwf+replay").withBuffer(20, "class-balanced").withReplaySize(4)
+                .trainer(SPEC);
+        back.restoreInto(fresh);
+        assertThat(fresh.model().version()).isEqualTo(6);
+        assertThat(fresh.tasksEnded()).isEqualTo(1);
+        Lwf lwf = fresh.strategy(Lwf.class).orElseThrow();
+        assertThat(lwf.snapshot().seenClasses()).containsExactly(0, 1, 2, 3);
+        assertThat(lwf.snapshot().teacherClasses()).containsExactly(0, 1);
+        assertThat(lwf.snapshot().warmupLeft()).isZero();
+        assertThat(fresh.strategy(Replay.class).orElseThrow().buffer().size()).isEqualTo(20);
+        assertThat(((CompactReplayBuffer) fresh.strategy(Replay.class).orElseThrow().buffer()).seen()).isEqualTo(48);
+        fresh.step(batch(new SplittableRandom(8), 8, 2, 1));
+        assertThat(fresh.model().version()).as("it trains on").isEqualTo(7);
+
+        ContinualTrainer lwfOnly = StrategySpec.parse("lwf").trainer(SPEC);
+        assertThatThrownBy(() -> back.restoreInto(lwfOnly)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("this trainer has [lwf]");
+    }
+
+    /** A strategy of the tests only: keeps whatever state it was given. */
+    private static final class Keeper implements ContinualStrategy {
+        private StrategyState state;
+
+        Keeper(StrategyState state) {
+            this.state = state;
+        }
+
+        @Override
+        public String id() {
+            return "keeper";
+        }
+
+        @Override
+        public StrategyState state() {
+            return state;
+        }
+
+        @Override
+        public void restore(StrategyState restored) {
+            this.state = restored;
+        }
     }
 
     @Test
@@ -171,7 +274,7 @@ class CheckpointStoreTest {
         CheckpointInfo flippedBuffer = store.write(CheckpointContent.capture(trainer, tasks(), OFFSETS));
         CheckpointInfo flippedOffsets = store.write(CheckpointContent.capture(trainer, tasks(), OFFSETS));
         CheckpointInfo noManifest = store.write(CheckpointContent.capture(trainer, tasks(), OFFSETS));
-        try (Stream<Path> files = Files.walk(flippedBuffer.directory().resolve(CheckpointStore.REPLAY))) {
+        try (Stream<Path> files = Files.walk(flippedBuffer.directory().resolve(CheckpointStore.STRATEGIES))) {
             flip(files.filter(f -> f.getFileName().toString().equals("data.bin")).findFirst().orElseThrow(), 100);
         }
         flip(flippedOffsets.directory().resolve(CheckpointStore.OFFSETS), 40);
@@ -202,6 +305,41 @@ class CheckpointStoreTest {
         }
         assertThat(store.list()).extracting(CheckpointInfo::modelVersion).containsExactly(4L, 3L);
         assertThat(store.latestValid().checkpoint().orElseThrow().info().sequence()).isEqualTo(4);
+    }
+
+    @Test
+    void pinnedVersionsSurviveKeepAndUnpinnedOnesFollowIt() throws Exception {
+        ContinualTrainer trainer = StrategySpec.parse("replay").withBuffer(20, "reservoir").trainer(SPEC);
+        CheckpointStore store = new CheckpointStore(root, 2, CLOCK);
+        trainer.step(batch(new SplittableRandom(0), 8, 0, 0));
+        CheckpointInfo first = store.write(CheckpointContent.capture(trainer, Map.of(), OFFSETS));
+        assertThat(store.pin(1)).isEqualTo(first);
+        assertThat(store.pin(1)).as("pinning twice changes nothing").isEqualTo(first);
+        for (int i = 1; i < 5; i++) {
+            trainer.step(batch(new SplittableRandom(i), 8, 0, 0));
+            store.write(CheckpointContent.capture(trainer, Map.of(), OFFSETS));
+        }
+        assertThat(store.list()).extracting(CheckpointInfo::modelVersion).containsExactly(5L, 4L, 1L);
+        assertThat(store.pinned()).containsExactly(first);
+        assertThat(store.isPinned(store.list().get(0))).isFalse();
+        assertThat(store.read(first.directory()).model().version()).as("the pinned one still verifies").isEqualTo(1);
+
+        CheckpointStore restarted = new CheckpointStore(root, 2, CLOCK);
+        assertThat(restarted.pinned()).as("pins are kept on disk").containsExactly(first);
+        trainer.step(batch(new SplittableRandom(5), 8, 0, 0));
+        restarted.write(CheckpointContent.capture(trainer, Map.of(), OFFSETS));
+        assertThat(restarted.list()).extracting(CheckpointInfo::modelVersion).containsExactly(6L, 5L, 1L);
+
+        assertThat(restarted.unpin(1)).isTrue();
+        assertThat(restarted.unpin(1)).as("unpinning twice").isFalse();
+        assertThat(restarted.pinned()).isEmpty();
+        trainer.step(batch(new SplittableRandom(6), 8, 0, 0));
+        restarted.write(CheckpointContent.capture(trainer, Map.of(), OFFSETS));
+        assertThat(restarted.list()).as("an unpinned version follows keep").extracting(CheckpointInfo::modelVersion)
+                .containsExactly(7L, 6L);
+        assertThatThrownBy(() -> restarted.pin(1)).isInstanceOf(java.util.NoSuchElementException.class)
+                .hasMessage("no kept checkpoint holds model version 1; kept: [7, 6]");
+        assertThatThrownBy(() -> restarted.unpin(1)).isInstanceOf(java.util.NoSuchElementException.class);
     }
 
     @Test

@@ -80,6 +80,8 @@ class AdminApiIT {
             new String[] {"POST", "/admin/models/1/promote", null},
             new String[] {"POST", "/admin/models/rollback/1", null},
             new String[] {"POST", "/models/rollback/1", null},
+            new String[] {"POST", "/admin/models/1/pin", null},
+            new String[] {"DELETE", "/admin/models/1/pin", null},
             new String[] {"PUT", "/admin/strategy", "{\"replaySize\": 8}"});
 
     @Inject
@@ -156,14 +158,28 @@ class AdminApiIT {
                     .put("/admin/strategy").then().statusCode(400)
                     .body("error", equalTo("lwfLambda must be in [0, 1], got 2.0"));
 
-            // Roll back to a kept version.
+            // Pin the oldest kept version: the listing says so, and it is still kept after more
+            // checkpoints than keep (5) allows.
             long kept = awaitKeptVersion();
+            int pinnedCheckpoint = admin().post("/admin/models/" + kept + "/pin").then().statusCode(200)
+                    .body("result.version", equalTo((int) kept)).body("result.pinned", equalTo(true))
+                    .extract().path("result.checkpoint");
+            admin().post("/admin/models/999999/pin").then().statusCode(404);
+            for (int from = 600; from < 1200; from += 100) {
+                send(from, 100);
+                awaitPredicted(from + 100);
+            }
+            awaitCheckpoint(pinnedCheckpoint + 6);
+            assertThat(given().when().get("/models/versions").then().statusCode(200).extract().jsonPath()
+                    .getList("findAll { it.pinned }.version", Integer.class)).containsExactly((int) kept);
+
+            // Roll back to the pinned version, older than keep would hold.
             admin().post("/admin/models/rollback/" + kept).then().statusCode(200)
                     .body("result.parent", equalTo((int) kept));
 
             Map<String, AdminEvent> byAction = new HashMap<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (byAction.size() < 6 && System.nanoTime() < deadline) {
+            while (byAction.size() < 7 && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : audit.poll(Duration.ofMillis(200))) {
                     AdminEvent event = MnemoSerdes.adminEvent().decode(r.value());
                     if ("ok".equals(event.getOutcome())) {
@@ -172,7 +188,7 @@ class AdminApiIT {
                 }
             }
             assertThat(byAction).containsKeys("alert.acknowledge", "learning.pause", "learning.resume", "model.promote",
-                    "strategy.update", "model.rollback");
+                    "strategy.update", "model.pin", "model.rollback");
             assertThat(byAction.values()).allSatisfy(e -> assertThat(e.getWho()).isEqualTo(ADMIN));
             assertThat(byAction.get("alert.acknowledge").getTarget()).isEqualTo(alertId);
             assertThat(byAction.get("strategy.update").getDetails()).containsEntry("replaySize.after", "16");
@@ -193,6 +209,20 @@ class AdminApiIT {
         throw new AssertionError("fewer than 2 kept versions after 30 s: " + given().get("/models/versions").asString());
     }
 
+    /** Waits until the newest listed checkpoint has at least the given sequence number. */
+    private void awaitCheckpoint(int sequence) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Integer> sequences = given().when().get("/models/versions").then().statusCode(200)
+                    .extract().jsonPath().getList("checkpoint", Integer.class);
+            if (!sequences.isEmpty() && sequences.get(0) >= sequence) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no checkpoint " + sequence + " after 60 s: " + given().get("/models/versions").asString());
+    }
+
     private RequestSpecification admin() {
         return given().auth().preemptive().basic(ADMIN, ADMIN_PASSWORD).when();
     }
@@ -201,7 +231,11 @@ class AdminApiIT {
         if (e[2] != null) {
             spec = spec.contentType(ContentType.JSON).body(e[2]);
         }
-        return e[0].equals("PUT") ? spec.when().put(e[1]) : spec.when().post(e[1]);
+        return switch (e[0]) {
+            case "PUT" -> spec.when().put(e[1]);
+            case "DELETE" -> spec.when().delete(e[1]);
+            default -> spec.when().post(e[1]);
+        };
     }
 
     private KafkaConsumer<String, byte[]> auditConsumer() {

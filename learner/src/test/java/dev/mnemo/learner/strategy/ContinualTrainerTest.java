@@ -11,6 +11,7 @@ import dev.mnemo.replay.ReservoirBuffer;
 import dev.mnemo.replay.storage.SampleFormat;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,11 @@ class ContinualTrainerTest {
         final List<Integer> softTargetSizes = new ArrayList<>();
         final List<StepResult> results = new ArrayList<>();
         int boundaries;
+
+        @Override
+        public String id() {
+            return "recorder";
+        }
 
         @Override
         public void taskBoundary(Classifier model) {
@@ -99,12 +105,12 @@ class ContinualTrainerTest {
         trainer.confirmBoundary();
 
         assertThat(lwf.teacher().orElseThrow().logits(probe)).as("the model as it was at the mark").isDeepEqualTo(atMark);
-        assertThat(lwf.state().teacherClasses()).as("classes seen by the mark, not the new ones").containsExactly(0, 1);
+        assertThat(lwf.snapshot().teacherClasses()).as("classes seen by the mark, not the new ones").containsExactly(0, 1);
         assertThat(trainer.tasksEnded()).isEqualTo(1);
         assertThat(recorder.boundaries).as("strategies without a candidate hook end the task on confirmation").isEqualTo(1);
 
         trainer.confirmBoundary(); // no candidate: a boundary now
-        assertThat(lwf.state().teacherClasses()).containsExactly(0, 1, 2, 3);
+        assertThat(lwf.snapshot().teacherClasses()).containsExactly(0, 1, 2, 3);
         assertThat(trainer.tasksEnded()).isEqualTo(2);
 
     }
@@ -120,8 +126,8 @@ class ContinualTrainerTest {
         trainer.markBoundaryCandidate();
         trainer.confirmBoundary(new int[] {0, 1});
 
-        assertThat(lwf.state().seenClasses()).containsExactly(0, 1, 2);
-        assertThat(lwf.state().teacherClasses()).as("the new class is not distilled").containsExactly(0, 1);
+        assertThat(lwf.snapshot().seenClasses()).containsExactly(0, 1, 2);
+        assertThat(lwf.snapshot().teacherClasses()).as("the new class is not distilled").containsExactly(0, 1);
     }
 
     @Test
@@ -304,8 +310,33 @@ class ContinualTrainerTest {
     @Test
     void twoDistillationStrategiesAreAConfigurationError() {
         Classifier model = Classifier.create(SPEC, OutputHead.LOGITS);
+        // Two Lwf instances are refused at construction (one id, twice); a second distiller of another
+        // kind is refused at the first step that both supply soft targets.
+        ContinualStrategy otherDistiller = new ContinualStrategy() {
+            private final Lwf inner = new Lwf();
+
+            @Override
+            public String id() {
+                return "other-distiller";
+            }
+
+            @Override
+            public void taskBoundary(Classifier m) {
+                inner.taskBoundary(m);
+            }
+
+            @Override
+            public Optional<SoftTargets> softTargets(Batch stream, Batch batch, float[][] classMask) {
+                return inner.softTargets(stream, batch, classMask);
+            }
+
+            @Override
+            public void afterStep(Batch stream, Batch trained, StepResult result) {
+                inner.afterStep(stream, trained, result);
+            }
+        };
         ContinualTrainer trainer =
-                new ContinualTrainer(model, new ClassIncremental(), List.of(new Lwf(), new Lwf()));
+                new ContinualTrainer(model, new ClassIncremental(), List.of(new Lwf(), otherDistiller));
         trainer.step(Synthetic.blobs(8, 8, new int[] {0, 1}, 0, 1L));
         trainer.taskBoundary();
         assertThatThrownBy(() -> trainer.step(Synthetic.blobs(8, 8, new int[] {2, 3}, 1, 2L)))
@@ -337,5 +368,64 @@ class ContinualTrainerTest {
         assertThatThrownBy(() -> new Batch(new float[2][], new int[1], new int[2])).hasMessageContaining("same length");
         assertThatThrownBy(() -> Batch.labelled(new float[1][1], new int[] {-2}, 0)).hasMessageContaining("-1");
         assertThat(Batch.unlabelled(new float[3][1], 2).labelledCount()).isZero();
+    }
+
+    @Test
+    void nameComesFromTheStrategiesIds() {
+        MlpSpec spec = MlpSpec.defaults(8, 4);
+        assertThat(StrategySpec.parse("fine-tune").trainer(spec).name()).isEqualTo("fine-tune");
+        assertThat(StrategySpec.parse("lwf").trainer(spec).name()).isEqualTo("lwf");
+        assertThat(StrategySpec.parse("replay").trainer(spec).name()).isEqualTo("replay");
+        assertThat(StrategySpec.parse("lwf+replay").trainer(spec).name()).isEqualTo("lwf+replay");
+        assertThat(StrategySpec.parse("replay").withActiveClasses("seen").trainer(spec).name())
+                .isEqualTo("active-classes+replay");
+        assertThatThrownBy(() -> new ContinualTrainer(Classifier.create(SPEC, OutputHead.LOGITS),
+                new ClassIncremental(), List.of(new Lwf(), new Lwf())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two strategies have the id 'lwf'");
+    }
+
+    @Test
+    void changeSettingsAppliesAllOrNothingAndReportsBeforeAndAfter() {
+        ContinualTrainer trainer = StrategySpec.parse("lwf+replay").trainer(MlpSpec.defaults(8, 4));
+        Lwf lwf = trainer.strategy(Lwf.class).orElseThrow();
+        Replay replay = trainer.strategy(Replay.class).orElseThrow();
+        assertThat(trainer.settings()).containsExactly(Map.entry("lwfLambda", "0.5"), Map.entry("replaySize", "64"));
+
+        assertThat(trainer.changeSettings(Map.of("replaySize", "16", "lwfLambda", "0.25"))).containsExactly(
+                Map.entry("lwfLambda.after", "0.25"), Map.entry("lwfLambda.before", "0.5"),
+                Map.entry("replaySize.after", "16"), Map.entry("replaySize.before", "64"));
+        assertThat(lwf.lambda()).isEqualTo(0.25);
+        assertThat(replay.replaySize()).isEqualTo(16);
+
+        assertThatThrownBy(() -> trainer.changeSettings(Map.of("replaySize", "8", "lwfLambda", "2")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("lwfLambda must be in [0, 1], got 2.0");
+        assertThat(replay.replaySize()).as("nothing applied when one value is refused").isEqualTo(16);
+        assertThatThrownBy(() -> trainer.changeSettings(Map.of("replaySize", "0")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("replaySize must be >= 1, got 0");
+        assertThatThrownBy(() -> trainer.changeSettings(Map.of("replaySize", "many")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(">= 1");
+        assertThatThrownBy(() -> trainer.changeSettings(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[lwfLambda, replaySize]");
+    }
+
+    @Test
+    void changeSettingsNamesTheStrategyWhenNoneHasTheParameter() {
+        ContinualTrainer lwfOnly = StrategySpec.parse("lwf").trainer(MlpSpec.defaults(8, 4));
+        assertThatThrownBy(() -> lwfOnly.changeSettings(Map.of("replaySize", "8", "lwfLambda", "0.1")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the strategy lwf has no run-time parameter replaySize; it has [lwfLambda]");
+        assertThat(lwfOnly.strategy(Lwf.class).orElseThrow().lambda()).isEqualTo(0.5);
+        ContinualTrainer plain = StrategySpec.parse("fine-tune").trainer(MlpSpec.defaults(8, 4));
+        assertThatThrownBy(() -> plain.changeSettings(Map.of("lwfLambda", "0.1")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("the strategy fine-tune");
+    }
+
+    @Test
+    void restoreRefusesStatesOfOtherStrategies() {
+        ContinualTrainer lwf = StrategySpec.parse("lwf").trainer(MlpSpec.defaults(8, 4));
+        ContinualTrainer replay = StrategySpec.parse("replay").trainer(MlpSpec.defaults(8, 4));
+        assertThatThrownBy(() -> lwf.restore(replay.model(), 0, replay.states()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the state is of the strategies [replay], this trainer has [lwf] (lwf)");
     }
 }

@@ -112,9 +112,9 @@ class CheckpointIT {
         assertThat(second.servingModel().version()).isEqualTo(last.modelVersion());
         assertThat(trainer.model().predict(probe).probabilities()).isDeepEqualTo(checkpoint.model().predict(probe).probabilities());
         assertThat(trainer.strategy(Lwf.class).orElseThrow().teacher().orElseThrow().logits(probe))
-                .isDeepEqualTo(checkpoint.content().teacher().orElseThrow().logits(probe));
+                .isDeepEqualTo(checkpoint.content().strategy("lwf").flatMap(s -> s.network("teacher")).orElseThrow().logits(probe));
         assertSameContents((CompactReplayBuffer) trainer.strategy(Replay.class).orElseThrow().buffer(),
-                checkpoint.content().buffer().orElseThrow());
+                checkpoint.content().strategy("replay").flatMap(s -> s.buffer("buffer")).orElseThrow());
         assertThat(trainer.tasksEnded()).isEqualTo(1);
         assertThat(checkpoint.content().state().watch()).as("the drift watch's state is checkpointed")
                 .containsKeys("position", "armed", "novelty-threshold", "detector.error", "detector.novelty");
