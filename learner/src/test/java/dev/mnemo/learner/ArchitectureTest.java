@@ -35,8 +35,7 @@ import dev.mnemo.learner.strategy.ContinualStrategy;
  *   <li>nothing outside {@code strategy} names a concrete strategy: strategies own their state and
  *       settings, so checkpoints and loops go through {@link ContinualStrategy}.</li>
  * </ul>
- * A package that does not exist yet ({@code engine}) passes; every other rule must match classes,
- * so a renamed package fails here instead of passing unchecked.
+ * Every rule must match classes, so a renamed package fails here instead of passing unchecked.
  */
 class ArchitectureTest {
 
@@ -45,8 +44,6 @@ class ArchitectureTest {
     /** The learning core: plain Java over DL4J/ND4J, testable without a broker. */
     private static final List<String> CORE = List.of("engine", "model", "strategy", "drift", "ood", "uncertainty",
             "eval", "watch", "checkpoint");
-    /** Packages that may not exist yet; their rules pass on no classes. */
-    private static final List<String> NOT_YET = List.of("engine");
 
     private static final String[] FRAMEWORKS = {"io.quarkus..", "jakarta..", "io.smallrye..",
         "org.eclipse.microprofile.."};
@@ -67,7 +64,6 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage(ROOT + "." + pkg + "..")
                 .should().dependOnClassesThat().resideInAnyPackage(concat(new String[] {"org.apache.kafka.."},
                         FRAMEWORKS, ADAPTERS))
-                .allowEmptyShould(NOT_YET.contains(pkg))
                 .check(LEARNER);
     }
 
@@ -119,12 +115,10 @@ class ArchitectureTest {
      * Strategies own their state and settings; nothing outside {@code strategy} names {@code Lwf},
      * {@code Replay}, {@code FineTuning}, {@code ActiveClasses}, {@code JointTraining} or any other
      * implementation of {@link ContinualStrategy}, nor their nested types ({@code Lwf.Settings}).
-     * Exception, to be removed by the engine rewrite: {@code stream} ({@code LearnerLoop} changes
-     * {@code Lwf}'s lambda and {@code Replay}'s size by type, and names the configuration from them).
      */
     @Test
     void nothingOutsideStrategyNamesAConcreteStrategy() {
-        noClasses().that().resideOutsideOfPackages(ROOT + ".strategy..", ROOT + ".stream..")
+        noClasses().that().resideOutsideOfPackages(ROOT + ".strategy..")
                 .should().dependOnClassesThat(CONCRETE_STRATEGY)
                 .check(LEARNER);
     }

@@ -2,7 +2,6 @@ package dev.mnemo.learner.stream;
 
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -13,9 +12,6 @@ import dev.mnemo.learner.checkpoint.Checkpoint;
 import dev.mnemo.learner.checkpoint.CheckpointInfo;
 import dev.mnemo.learner.engine.Checkpointer;
 import dev.mnemo.learner.engine.LearnerEngine;
-import dev.mnemo.learner.strategy.ContinualTrainer;
-import dev.mnemo.learner.strategy.Lwf;
-import dev.mnemo.learner.strategy.Replay;
 
 /**
  * Operators' commands (promote, roll back, change strategy parameters), asked for from any thread
@@ -130,43 +126,22 @@ final class AdminCommands {
     }
 
     CompletableFuture<Map<String, String>> strategyChange(LearnerLoop.StrategyChange change, boolean stopping) {
+        Map<String, String> changes = new java.util.LinkedHashMap<>();
+        if (change.replaySize() != null) {
+            changes.put("replaySize", change.replaySize().toString());
+        }
+        if (change.lwfLambda() != null) {
+            changes.put("lwfLambda", change.lwfLambda().toString());
+        }
         return submit(() -> {
-            ContinualTrainer trainer = engine.trainer();
-            Optional<Replay> replay = trainer.strategy(Replay.class);
-            Optional<Lwf> lwf = trainer.strategy(Lwf.class);
-            if (change.replaySize() != null && replay.isEmpty()) {
-                throw new IllegalStateException("the strategy " + strategyName() + " does not replay; replaySize cannot be set");
-            }
-            if (change.lwfLambda() != null && lwf.isEmpty()) {
-                throw new IllegalStateException("the strategy " + strategyName() + " does not distil; lwfLambda cannot be set");
-            }
-            if (change.replaySize() != null && change.replaySize() < 1) {
-                throw new IllegalArgumentException("replaySize must be >= 1, got " + change.replaySize());
-            }
-            if (change.lwfLambda() != null && !(change.lwfLambda() >= 0 && change.lwfLambda() <= 1)) {
-                throw new IllegalArgumentException("lwfLambda must be in [0, 1], got " + change.lwfLambda());
-            }
-            Map<String, String> applied = new java.util.TreeMap<>();
-            if (change.replaySize() != null) {
-                applied.put("replaySize.before", String.valueOf(replay.get().replaySize()));
-                replay.get().setReplaySize(change.replaySize());
-                applied.put("replaySize.after", String.valueOf(change.replaySize()));
-            }
-            if (change.lwfLambda() != null) {
-                applied.put("lwfLambda.before", String.valueOf(lwf.get().lambda()));
-                lwf.get().setLambda(change.lwfLambda());
-                applied.put("lwfLambda.after", String.valueOf(change.lwfLambda()));
-            }
+            Map<String, String> applied = engine.trainer().changeSettings(changes);
             LOG.info("Strategy parameters changed at run time: {}", applied);
             return applied;
         }, stopping);
     }
 
-    /** fine-tune, lwf, replay or lwf+replay, from the trainer's strategies. */
+    /** The configuration's name ({@code lwf+replay}, ...), from the trainer's strategies. */
     String strategyName() {
-        ContinualTrainer trainer = engine.trainer();
-        boolean lwf = trainer.strategy(Lwf.class).isPresent();
-        boolean replay = trainer.strategy(Replay.class).isPresent();
-        return lwf && replay ? "lwf+replay" : lwf ? "lwf" : replay ? "replay" : "fine-tune";
+        return engine.trainer().name();
     }
 }
