@@ -40,6 +40,9 @@ class DeploymentManifestsTest {
     static final String LIVENESS_PATH = "/q/health/live";
     /** Quarkus SmallRye Health: readiness (Kafka reachable, model built, loop consuming). */
     static final String READINESS_PATH = "/q/health/ready";
+    /** The learner's checkpoint directory ({@code MnemoConfig.CheckpointConfig#dir}), as a key and as an env var. */
+    static final String CHECKPOINT_DIR_KEY = "mnemo.checkpoint.dir";
+    static final String CHECKPOINT_DIR_ENV = "MNEMO_CHECKPOINT_DIR";
 
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
     private static final Topics TOPICS = Topics.defaults();
@@ -167,7 +170,7 @@ class DeploymentManifestsTest {
 
     @Test
     void k8sLearnerProbesAreTheLearnersHealthEndpoints() {
-        JsonNode learner = container(deployment("mnemo-learner"));
+        JsonNode learner = container(learner());
 
         assertThat(learner.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo(LIVENESS_PATH);
         assertThat(learner.path("livenessProbe").path("httpGet").path("port").asInt()).isEqualTo(LEARNER_PORT);
@@ -183,7 +186,7 @@ class DeploymentManifestsTest {
 
     @Test
     void k8sLearnerServiceReachesThePortAndThePods() {
-        JsonNode deployment = deployment("mnemo-learner");
+        JsonNode deployment = learner();
         JsonNode service = resource("Service", "mnemo-learner");
         JsonNode port = service.path("spec").path("ports").get(0);
         JsonNode containerPort = container(deployment).path("ports").get(0);
@@ -198,7 +201,7 @@ class DeploymentManifestsTest {
 
     @Test
     void k8sLearnerTalksToTheStrimziBootstrapWithOneNd4jThread() {
-        Map<String, String> env = env(container(deployment("mnemo-learner")));
+        Map<String, String> env = env(container(learner()));
 
         assertThat(env).containsEntry("KAFKA_BOOTSTRAP_SERVERS", strimziBootstrap())
                 .containsEntry("OMP_NUM_THREADS", "1")
@@ -216,6 +219,68 @@ class DeploymentManifestsTest {
         assertThat(learner.path("environment").path("KAFKA_BOOTSTRAP_SERVERS").asText()).isIn(composeKafkaAddresses());
         assertThat(learner.path("depends_on").path("kafka-init").path("condition").asText())
                 .isEqualTo("service_completed_successfully");
+    }
+
+    // ---------------------------------------------------------------- durable learner state
+
+    @Test
+    void learnerCheckpointsAreOnByDefault() throws IOException {
+        Path properties = REPOSITORY.resolve("learner/src/main/resources/application.properties");
+
+        assertThat(Files.readAllLines(properties)).anySatisfy(line -> assertThat(line)
+                .startsWith(CHECKPOINT_DIR_KEY + "=").isNotEqualTo(CHECKPOINT_DIR_KEY + "="));
+    }
+
+    @Test
+    void k8sLearnerIsAStatefulSetWithACheckpointClaimPerReplica() {
+        JsonNode learner = learner();
+        JsonNode container = container(learner);
+        JsonNode claims = learner.path("spec").path("volumeClaimTemplates");
+        String checkpointDir = env(container).get(CHECKPOINT_DIR_ENV);
+
+        assertThat(kind("Deployment")).noneMatch(d -> d.path("metadata").path("name").asText().equals("mnemo-learner"));
+        assertThat(claims.size()).isEqualTo(1);
+        JsonNode claim = claims.get(0);
+        assertThat(texts(claim.path("spec").path("accessModes"))).containsExactly("ReadWriteOnce");
+        assertThat(claim.path("spec").path("resources").path("requests").path("storage").asText()).isNotBlank();
+        JsonNode mount = stream(container.path("volumeMounts"))
+                .filter(m -> m.path("name").asText().equals(claim.path("metadata").path("name").asText()))
+                .findFirst().orElseThrow(() -> new AssertionError("the learner does not mount its claim"));
+        assertThat(checkpointDir).as(CHECKPOINT_DIR_ENV).startsWith(mount.path("mountPath").asText() + "/");
+        // The claim is the replica's own: no pod volume of that name would shadow it.
+        assertThat(stream(learner.path("spec").path("template").path("spec").path("volumes")))
+                .noneMatch(v -> v.path("name").asText().equals(claim.path("metadata").path("name").asText()));
+        assertThat(learner.path("spec").path("template").path("spec").path("securityContext").path("fsGroup").asInt())
+                .isEqualTo(learner.path("spec").path("template").path("spec").path("securityContext").path("runAsGroup").asInt());
+    }
+
+    @Test
+    void k8sLearnerStatefulSetIsGovernedByAHeadlessServiceOfItsPods() {
+        JsonNode learner = learner();
+        JsonNode service = resource("Service", learner.path("spec").path("serviceName").asText());
+        JsonNode podLabels = learner.path("spec").path("template").path("metadata").path("labels");
+
+        assertThat(service.path("spec").path("clusterIP").asText()).isEqualTo("None");
+        assertThat(service.path("spec").path("selector").size()).isPositive();
+        service.path("spec").path("selector").fields().forEachRemaining(
+                e -> assertThat(podLabels.path(e.getKey()).asText()).isEqualTo(e.getValue().asText()));
+    }
+
+    @Test
+    void composeLearnerKeepsItsCheckpointsOnANamedVolume() throws IOException {
+        JsonNode learner = compose().path("services").path("learner");
+        String checkpointDir = learner.path("environment").path(CHECKPOINT_DIR_ENV).asText();
+        String volume = texts(learner.path("volumes")).stream()
+                .filter(v -> checkpointDir.startsWith(v.substring(v.indexOf(':') + 1) + "/"))
+                .findFirst().orElseThrow(() -> new AssertionError("no learner volume holds " + checkpointDir));
+        String name = volume.substring(0, volume.indexOf(':'));
+
+        assertThat(compose().path("volumes").has(name)).as("named volume %s", name).isTrue();
+        assertThat(learner.path("restart").asText()).isEqualTo("unless-stopped");
+        // The image creates the mount point for its user, so that a new named volume is writable.
+        String mountPoint = volume.substring(volume.indexOf(':') + 1);
+        assertThat(dockerfile("learner")).contains("mkdir -p " + mountPoint, "chown mnemo:mnemo " + mountPoint,
+                "VOLUME " + mountPoint);
     }
 
     // ---------------------------------------------------------------- images
@@ -378,6 +443,11 @@ class DeploymentManifestsTest {
 
     private static JsonNode deployment(String name) {
         return resource("Deployment", name);
+    }
+
+    /** The learner's workload: a StatefulSet, for a checkpoint volume per replica. */
+    private static JsonNode learner() {
+        return resource("StatefulSet", "mnemo-learner");
     }
 
     private static JsonNode container(JsonNode deployment) {

@@ -119,9 +119,12 @@ public interface MnemoConfig {
 
     interface CheckpointConfig {
         /**
-         * Directory of the checkpoints (model, replay buffer, strategy state, consumed offsets); empty
-         * turns checkpoints off, and the loop then commits offsets after every batch and starts from
-         * a new model at every start.
+         * Directory of the checkpoints (model, replay buffer, strategy state, consumed offsets).
+         * {@code data/checkpoints}, relative to the working directory, in application.properties:
+         * state is durable by default, so a restarted learner resumes its model and buffer instead
+         * of starting over. Give each learner replica its own directory (a volume per replica).
+         * Empty ({@code MNEMO_CHECKPOINT_DIR=}) turns checkpoints off, and the loop then commits
+         * offsets after every batch and starts from a new model at every start.
          */
         Optional<java.nio.file.Path> dir();
 
