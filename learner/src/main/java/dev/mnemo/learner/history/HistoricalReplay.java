@@ -336,7 +336,7 @@ public final class HistoricalReplay {
                     overall.accuracy(), overall.windowAccuracy(), perClass, lane.perTask().snapshot(),
                     List.copyOf(lane.curve()), lane.drifts(), lane.alerts(), matrix, holdoutScore,
                     last.version(), lane.trainingSteps(), lane.trainedSamples(), lane.trainer().tasksEnded(),
-                    lane.busyNanos() / 1e9, lane.cpuNanos() / 1e9);
+                    lane.busyNanos() / 1e9, lane.cpuNanos() / 1e9, last);
         }
 
         /** The model's predicted classes on each task's holdout, in the order of {@code tasks}. */

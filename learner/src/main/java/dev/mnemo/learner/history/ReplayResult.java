@@ -1,5 +1,7 @@
 package dev.mnemo.learner.history;
 
+import dev.mnemo.learner.model.Classifier;
+
 import java.util.List;
 import java.util.Map;
 
@@ -74,13 +76,14 @@ public record ReplayResult(ReplayRange range, List<RangeReader.PartitionRange> p
      * @param taskBoundaries task ends passed during the replay
      * @param busySeconds    time the lane spent predicting and training
      * @param cpuSeconds     CPU time of that, on the lane's thread
+     * @param model          the lane's model at the end (not in the JSON report)
      */
     public record LaneResult(String name, StrategySpec spec, long scored, long correct, double accuracy,
                              double windowAccuracy, List<ClassScore> perClass, List<TaskAccuracy.TaskSnapshot> perTask,
                              List<CurvePoint> curve, List<DriftMark> drifts, List<DriftMark> alerts, Matrix matrix,
                              HoldoutScore holdout,
                              long finalVersion, long steps, long trainedSamples, int taskBoundaries,
-                             double busySeconds, double cpuSeconds) {
+                             double busySeconds, double cpuSeconds, Classifier model) {
 
         public LaneResult {
             drifts = List.copyOf(drifts);

@@ -668,6 +668,9 @@ public final class LearnerLoop implements Runnable {
                         barrier(b);
                     }
                     commands.drain();
+                    if (checkpointer != null && checkpointer.due()) {
+                        checkpoint(lastPublishedVersion);
+                    }
                     between();
                 }
                 if (!halted && !abandon && checkpointer != null && checkpointer.dirty()) {
@@ -722,9 +725,6 @@ public final class LearnerLoop implements Runnable {
             blockedNanos += System.nanoTime() - t0;
             if (checkpointer != null) {
                 checkpointer.blockProcessed();
-                if (checkpointer.due()) {
-                    checkpoint(lastPublishedVersion);
-                }
             }
         }
 

@@ -15,7 +15,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import dev.mnemo.deploy.testing.KafkaFixture;
 
 /** Reads a whole topic from its beginning, without a consumer group, for assertions. */
-final class TopicReader {
+public final class TopicReader {
 
     private TopicReader() {
     }
@@ -26,7 +26,7 @@ final class TopicReader {
      *
      * @throws AssertionError when fewer than {@code expected} records arrive within the timeout
      */
-    static List<ConsumerRecord<String, byte[]>> readExactly(KafkaFixture kafka, String topic, int expected,
+    public static List<ConsumerRecord<String, byte[]>> readExactly(KafkaFixture kafka, String topic, int expected,
                                                            Duration timeout) {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = fromTheBeginning(kafka, topic)) {
