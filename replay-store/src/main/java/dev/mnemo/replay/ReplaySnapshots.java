@@ -182,6 +182,28 @@ public final class ReplaySnapshots {
     }
 
     /**
+     * A deep copy of {@code buffer} (samples, policy state and random state), through the snapshot
+     * encoding in memory: a checkpoint taken on the training thread and written on another one.
+     *
+     * @throws ReplayStoreException when the state cannot be encoded (it always can in memory)
+     */
+    public static CompactReplayBuffer copy(CompactReplayBuffer buffer) throws ReplayStoreException {
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(
+                    (int) Math.min(Integer.MAX_VALUE - 8, buffer.capacity() * (long) buffer.format().bytesPerSample() + 1024));
+            DataOutputStream out = new DataOutputStream(bytes);
+            buffer.writeState(out);
+            out.flush();
+            CompactReplayBuffer copy = create(Path.of("memory"), buffer.policyName(), buffer.format().encoding().name(),
+                    buffer.format().dims(), buffer.capacity());
+            copy.readState(new DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+            return copy;
+        } catch (IOException e) {
+            throw new ReplayStoreException("cannot copy the replay buffer: " + e, e);
+        }
+    }
+
+    /**
      * Restores the buffer saved in {@code snapshot} (a directory that {@link #write} returned).
      *
      * @throws CorruptSnapshotException when the snapshot is incomplete, truncated or altered; the

@@ -69,4 +69,14 @@ public record CheckpointContent(Classifier model, Map<String, StrategyState> str
         LearnerState state = new LearnerState(trainer.toString(), trainer.tasksEnded(), taskIndex, watch);
         return new CheckpointContent(trainer.model(), trainer.states(), state, offsets);
     }
+
+    /**
+     * A deep copy (model, networks and buffers copied), independent of the trainer from now on: take
+     * it on the thread that trains, write it on another one.
+     */
+    public CheckpointContent detached() {
+        Map<String, StrategyState> states = new java.util.LinkedHashMap<>();
+        strategies.forEach((id, s) -> states.put(id, s.detached()));
+        return new CheckpointContent(model.copy(), states, state, offsets);
+    }
 }

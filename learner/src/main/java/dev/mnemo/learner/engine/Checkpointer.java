@@ -9,15 +9,17 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.mnemo.learner.checkpoint.Checkpoint;
+import dev.mnemo.learner.checkpoint.CheckpointContent;
 import dev.mnemo.learner.checkpoint.CheckpointException;
 import dev.mnemo.learner.checkpoint.CheckpointInfo;
 import dev.mnemo.learner.checkpoint.CheckpointStore;
 
 /**
  * When and how the engine's state goes to disk: a checkpoint every {@code everyBlocks} blocks or
- * {@code interval}, whichever comes first, written on the engine's thread between blocks; the
- * newest checkpoint that verifies restored at start; kept checkpoints found by model version for
- * rollbacks. Not thread-safe: the engine's thread uses it.
+ * {@code interval}, whichever comes first, captured on the engine's thread between blocks (a deep
+ * copy, tens of milliseconds) and written by another thread (serialising and forcing to disk, the
+ * costly part); the newest checkpoint that verifies restored at start; kept checkpoints found by
+ * model version for rollbacks. The engine's thread calls everything but {@link #write}.
  */
 public final class Checkpointer {
 
@@ -32,8 +34,9 @@ public final class Checkpointer {
     private int blocksSince;
     private boolean dirty;
     private Instant lastAt;
-    private long nanos;
-    private long written;
+    private volatile boolean retry;
+    private volatile long nanos;
+    private volatile long written;
 
     /**
      * @param store       where checkpoints go
@@ -70,9 +73,12 @@ public final class Checkpointer {
         return dirty;
     }
 
-    /** Whether a checkpoint is due: something to save, and enough blocks or time since the last. */
+    /**
+     * Whether a checkpoint is due: something to save, and enough blocks or time since the last; or
+     * the last write failed.
+     */
     public boolean due() {
-        return dirty && (blocksSince >= everyBlocks
+        return (dirty || retry) && (retry || blocksSince >= everyBlocks
                 || Duration.between(lastAt, clock.instant()).compareTo(interval) >= 0);
     }
 
@@ -88,20 +94,34 @@ public final class Checkpointer {
     }
 
     /**
-     * Writes the engine's state; the cadence restarts whether or not the write succeeds.
-     *
-     * @param parent the model version the current model came from
-     * @throws CheckpointException when it cannot be written (nothing may be committed for it)
+     * Takes a copy of the engine's state to write, on the engine's thread: the cadence restarts. The
+     * copy is independent of the engine, so {@link #write} may run on another thread while the
+     * engine trains on.
      */
-    public CheckpointInfo write(LearnerEngine engine, long parent) throws CheckpointException {
-        long start = System.nanoTime();
+    public CheckpointContent capture(LearnerEngine engine) {
         blocksSince = 0;
         lastAt = clock.instant();
+        dirty = false;
+        retry = false;
+        return engine.capture().detached();
+    }
+
+    /**
+     * Writes a captured state; safe from another thread than the engine's (one write at a time).
+     * After a failure the next {@link #due()} is true, so the state is written again soon.
+     *
+     * @param parent the model version the captured model came from
+     * @throws CheckpointException when it cannot be written (nothing may be committed for it)
+     */
+    public CheckpointInfo write(CheckpointContent content, long parent) throws CheckpointException {
+        long start = System.nanoTime();
         try {
-            CheckpointInfo info = store.write(engine.capture(), parent);
-            dirty = false;
+            CheckpointInfo info = store.write(content, parent);
             written++;
             return info;
+        } catch (CheckpointException | RuntimeException e) {
+            retry = true;
+            throw e;
         } finally {
             nanos += System.nanoTime() - start;
         }
@@ -121,7 +141,7 @@ public final class Checkpointer {
         return store.read(target.directory());
     }
 
-    /** Time spent writing checkpoints so far, in nanoseconds. */
+    /** Time spent writing checkpoints so far (off the engine's thread), in nanoseconds. */
     public long nanos() {
         return nanos;
     }

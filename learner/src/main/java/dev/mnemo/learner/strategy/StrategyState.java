@@ -52,6 +52,26 @@ public record StrategyState(int version, Map<String, String> properties, Map<Str
         buffers = checked(buffers, PART_NAME, "buffer name");
     }
 
+    /**
+     * A deep copy: every network and buffer copied, so it can be written on another thread while
+     * the strategy trains on.
+     *
+     * @throws IllegalStateException when a buffer cannot be copied
+     */
+    public StrategyState detached() {
+        Map<String, Classifier> nets = new java.util.LinkedHashMap<>();
+        networks.forEach((name, net) -> nets.put(name, net.copy()));
+        Map<String, CompactReplayBuffer> bufs = new java.util.LinkedHashMap<>();
+        buffers.forEach((name, buffer) -> {
+            try {
+                bufs.put(name, dev.mnemo.replay.ReplaySnapshots.copy(buffer));
+            } catch (dev.mnemo.replay.ReplayStoreException e) {
+                throw new IllegalStateException("cannot copy replay buffer " + name + ": " + e.getMessage(), e);
+            }
+        });
+        return new StrategyState(version, properties, nets, bufs);
+    }
+
     /** A state of the given version with properties only. */
     public static StrategyState of(int version, Map<String, String> properties) {
         return new StrategyState(version, properties, Map.of(), Map.of());

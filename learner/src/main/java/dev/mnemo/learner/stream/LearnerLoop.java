@@ -38,6 +38,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mnemo.learner.checkpoint.CheckpointContent;
 import dev.mnemo.learner.checkpoint.CheckpointInfo;
 import dev.mnemo.learner.checkpoint.CheckpointStore;
 import dev.mnemo.learner.checkpoint.ConsumedOffset;
@@ -150,7 +151,7 @@ public final class LearnerLoop implements Runnable {
     private final Map<TopicPartition, Long> restoredOffsets = new HashMap<>();
     /** Engine-thread state. */
     private Instant lastServingRefresh = Instant.MIN;
-    private long lastPublishedVersion = -1;
+    private volatile long lastPublishedVersion = -1;
     private long lastProcessedSeq = -1;
 
     /**
@@ -620,6 +621,14 @@ public final class LearnerLoop implements Runnable {
         private volatile RuntimeException failure;
         private volatile boolean halted;
         private volatile boolean finished;
+        /** The checkpoint being written, or a done one. */
+        private CompletableFuture<CheckpointInfo> writing = CompletableFuture.completedFuture(null);
+        /** Writes checkpoints off the engine's thread. */
+        private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "mnemo-checkpoint-writer");
+            t.setDaemon(true);
+            return t;
+        });
         /** The commit entry of every block the engine has not finished. */
         private final java.util.IdentityHashMap<Block, CommitTracker.Entry> owners = new java.util.IdentityHashMap<>();
         private long firstBlockAt;
@@ -668,14 +677,15 @@ public final class LearnerLoop implements Runnable {
                         barrier(b);
                     }
                     commands.drain();
-                    if (checkpointer != null && checkpointer.due()) {
-                        checkpoint(lastPublishedVersion);
+                    if (checkpointer != null && checkpointer.due() && idle()) {
+                        checkpointAsync(lastPublishedVersion);
                     }
                     between();
                 }
                 if (!halted && !abandon && checkpointer != null && checkpointer.dirty()) {
                     checkpoint(lastPublishedVersion);
                 }
+                writing.join();
                 finished = true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -687,6 +697,8 @@ public final class LearnerLoop implements Runnable {
                 if (c != null) {
                     c.wakeup();
                 }
+            } finally {
+                writer.shutdown();
             }
         }
 
@@ -760,34 +772,55 @@ public final class LearnerLoop implements Runnable {
             }
         }
 
-        /** Waits for the outputs so far, writes a checkpoint and lets its offsets be committed. */
+        /** Writes a checkpoint now and waits for it: admin commands, rebalances, the stop. */
         CheckpointInfo checkpoint(long parent) {
+            return checkpointAsync(parent).join();
+        }
+
+        /**
+         * Captures the engine's state now (a copy) and has the writer thread wait for the outputs of
+         * what was processed, write the copy and let its offsets be committed. One write at a time:
+         * a capture waits for the write before it.
+         */
+        CompletableFuture<CheckpointInfo> checkpointAsync(long parent) {
             long t0 = System.nanoTime();
             try {
+                writing.join();
                 long seq = lastProcessedSeq;
-                producer.flush();
-                if (!tracker.awaitPublished(seq)) {
-                    LOG.error("Checkpoint skipped: the outputs it would cover were not all written");
-                    return null;
-                }
-                CheckpointInfo info;
-                try {
-                    info = checkpointer.write(engine, parent);
-                } catch (dev.mnemo.learner.checkpoint.CheckpointException e) {
-                    LOG.error("Checkpoint failed; offsets stay uncommitted until one succeeds: {}", e.getMessage(), e);
-                    return null;
-                }
-                tracker.checkpointed(seq);
-                lastCheckpoint = info;
-                LOG.info("Checkpoint {} (model version {}) written in {} ms", info.sequence(), info.modelVersion(),
-                        (System.nanoTime() - t0) / 1_000_000);
-                if (info.modelVersion() != lastPublishedVersion) {
-                    publishVersion(producer, info);
-                }
-                return info;
+                CheckpointContent content = checkpointer.capture(engine);
+                writing = CompletableFuture.supplyAsync(() -> write(content, seq, parent, t0), writer);
+                return writing;
             } finally {
                 checkpointNanos += System.nanoTime() - t0;
             }
+        }
+
+        /** Whether the last checkpoint's write has finished, so the next may be captured. */
+        boolean idle() {
+            return writing.isDone();
+        }
+
+        private CheckpointInfo write(CheckpointContent content, long seq, long parent, long capturedAt) {
+            producer.flush();
+            if (!tracker.awaitPublished(seq)) {
+                LOG.error("Checkpoint skipped: the outputs it would cover were not all written");
+                return null;
+            }
+            CheckpointInfo info;
+            try {
+                info = checkpointer.write(content, parent);
+            } catch (dev.mnemo.learner.checkpoint.CheckpointException | RuntimeException e) {
+                LOG.error("Checkpoint failed; offsets stay uncommitted until one succeeds: {}", e.getMessage(), e);
+                return null;
+            }
+            tracker.checkpointed(seq);
+            lastCheckpoint = info;
+            LOG.info("Checkpoint {} (model version {}) written in {} ms", info.sequence(), info.modelVersion(),
+                    (System.nanoTime() - capturedAt) / 1_000_000);
+            if (info.modelVersion() != lastPublishedVersion) {
+                publishVersion(producer, info);
+            }
+            return info;
         }
     }
 
