@@ -274,18 +274,13 @@ public final class Classifier {
      */
     public synchronized Predictions predict(float[][] features) {
         checkFeatures(features);
-        predictInput = stage(features, predictInput);
-        INDArray out = net.output(predictInput, false);
         int n = features.length;
         int classes = spec.classes();
-        float[][] probabilities = new float[n][];
+        float[][] probabilities = inferenceLogits(features);
         int[] predicted = new int[n];
-        readRows(out, probabilities, classes);
         for (int i = 0; i < n; i++) {
             float[] row = probabilities[i];
-            if (head == OutputHead.LOGITS) {
-                softmaxInPlace(row);
-            }
+            softmaxInPlace(row);
             int best = 0;
             for (int c = 1; c < classes; c++) {
                 if (row[c] > row[best]) {
@@ -347,16 +342,30 @@ public final class Classifier {
      */
     public synchronized float[][] logits(float[][] features) {
         checkFeatures(features);
-        predictInput = stage(features, predictInput);
-        INDArray out = net.output(predictInput, false);
-        float[][] rows = new float[features.length][];
-        readRows(out, rows, spec.classes());
+        float[][] rows = inferenceLogits(features);
         if (head == OutputHead.SOFTMAX) {
             for (float[] row : rows) {
+                softmaxInPlace(row);
                 for (int c = 0; c < row.length; c++) {
                     row[c] = (float) Math.log(Math.max(row[c], Float.MIN_NORMAL));
                 }
             }
+        }
+        return rows;
+    }
+
+    /**
+     * The output layer's pre-activation for a batch in inference mode, by hand from the parameters:
+     * ReLU(x W + b) per hidden layer, then x W + b, in one scratch workspace. The same numbers as the
+     * network's own inference pass (dropout is off in inference, and the softmax head's activation
+     * comes after), without its per-call layer machinery, which costs more than the matrix products
+     * at the learner's batch sizes.
+     */
+    private float[][] inferenceLogits(float[][] features) {
+        predictInput = stage(features, predictInput);
+        float[][] rows = new float[features.length][];
+        try (MemoryWorkspace ignored = Scratch.forward()) {
+            readRows(outputForward(hiddenForward(predictInput)), rows, spec.classes());
         }
         return rows;
     }

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import dev.mnemo.learner.checkpoint.CheckpointInfo;
 import dev.mnemo.learner.checkpoint.CheckpointStore;
+import dev.mnemo.learner.engine.LearnerEngine;
 import dev.mnemo.learner.model.Classifier;
 import dev.mnemo.learner.model.MlpSpec;
 import dev.mnemo.learner.strategy.ContinualTrainer;
@@ -22,7 +23,6 @@ import dev.mnemo.learner.stream.DeadLetterCounter;
 import dev.mnemo.learner.stream.LearnerLoop;
 import dev.mnemo.learner.stream.LearnerLoopConfig;
 import dev.mnemo.learner.stream.LearnerStatus;
-import dev.mnemo.learner.watch.WatchConfig;
 import dev.mnemo.schemas.TopicAdmin;
 import dev.mnemo.schemas.Topics;
 import io.quarkus.runtime.ShutdownEvent;
@@ -49,6 +49,8 @@ public class LearnerService {
     private volatile Thread loopThread;
     private volatile String startupError;
     private volatile boolean preparing;
+    /** Steps on a throwaway trainer before the loop starts, so the JIT has compiled the training path. */
+    private Runnable warmUp = () -> { };
 
     @Inject
     LabelRequestQueue labelRequests;
@@ -66,16 +68,12 @@ public class LearnerService {
             return;
         }
         MlpSpec spec = modelSpec();
-        var s = config.strategy();
-        StrategySpec strategy = new StrategySpec(s.name(), s.replaySize(), s.bufferCapacity(), s.bufferPolicy(),
-                s.bufferUint8(), s.temperature(), s.lambda(), s.seed(), s.replayLoss(), s.lwfScope());
+        StrategySpec strategy = LearnerSettings.strategy(config.strategy());
         ContinualTrainer trainer = strategy.trainer(spec);
         Classifier model = trainer.model();
-        LearnerLoopConfig loopConfig = new LearnerLoopConfig(topics, config.learner().groupId(), config.model().name(),
-                config.learner().maxPollRecords(), config.learner().trainBatchSize(),
-                config.learner().accuracyWindow(), config.learner().pollTimeout(),
-                config.learner().servingRefresh(), config.learner().lagInterval(),
-                config.learner().pendingPredictions(), s.taskBoundariesFromTags(), checkpoints(), watch());
+        LearnerLoopConfig loopConfig = LearnerSettings.loop(config, topics);
+        warmUp = () -> LearnerEngine.warmUp(strategy.trainer(spec), config.learner().warmUpSteps(),
+                config.learner().trainBatchSize(), spec.seed());
         loop = new LearnerLoop(loopConfig, trainer, kafka, Clock.systemUTC());
         if (labelRequests != null) {
             loop.onLabelRequests(labelRequests::offer, labelRequests::answered);
@@ -86,13 +84,6 @@ public class LearnerService {
         LOG.infof("Learner started: model %s %d-%s-%d (%d parameters), strategy %s, bootstrap %s, topics prefix '%s'",
                 config.model().name(), spec.inputs(), spec.hidden(), spec.classes(), model.parameterCount(), trainer,
                 kafka.get("bootstrap.servers"), topics.prefix());
-    }
-
-    private WatchConfig watch() {
-        var d = config.drift();
-        return new WatchConfig(d.enabled(), d.warmup(), d.calibration(), d.noveltyQuantile(), d.errorDelta(),
-                d.noveltyDelta(), d.afterWindow(), d.beforeWindow(), d.detectionGap(), d.novelAuroc(), d.errorMargin(),
-                d.entropyMargin(), d.alpha(), d.mcPasses(), d.labelRequestBudget());
     }
 
     private void prepareAndRun() {
@@ -119,6 +110,10 @@ public class LearnerService {
             }
         }
         preparing = false;
+        long start = System.nanoTime();
+        warmUp.run();
+        LOG.infof("Training path warmed up in %d ms (mnemo.learner.warm-up-steps=%d)",
+                (System.nanoTime() - start) / 1_000_000, config.learner().warmUpSteps());
         Thread counter = new Thread(deadLetters, "mnemo-dlq-counter");
         counter.setDaemon(true);
         counter.start();
@@ -145,15 +140,9 @@ public class LearnerService {
         }
     }
 
-    private LearnerLoopConfig.Checkpoints checkpoints() {
-        var c = config.checkpoint();
-        return new LearnerLoopConfig.Checkpoints(c.dir().orElse(null), c.everyBatches(), c.interval(), c.keep());
-    }
-
     /** The model shape and optimiser settings, from configuration. */
     public MlpSpec modelSpec() {
-        var m = config.model();
-        return new MlpSpec(m.inputs(), m.hidden(), m.classes(), m.learningRate(), m.dropoutKeep(), m.seed());
+        return LearnerSettings.model(config.model());
     }
 
     /** The Kafka client settings in use, without values that look like secrets. */

@@ -263,6 +263,14 @@ public interface MnemoConfig {
         @WithDefault("64")
         int trainBatchSize();
 
+        /**
+         * Training steps run on a throwaway copy of the configured trainer, on random inputs, before
+         * the loop starts, so that the JIT has compiled the training path before the first sample
+         * (about a second for the default model); 0 turns it off.
+         */
+        @WithDefault("100")
+        int warmUpSteps();
+
         /** Labelled samples in the sliding prequential-accuracy window. */
         @WithDefault("1000")
         int accuracyWindow();

@@ -75,7 +75,9 @@ import dev.mnemo.schemas.v1.Sample;
  *       first arrived: the engine scores that prediction and trains on the label, and no second
  *       prediction is published.</li>
  *   <li>The <b>engine thread</b> owns the model. It processes blocks in poll order, performs admin
- *       commands between blocks, refreshes the serving copy and writes checkpoints.</li>
+ *       commands between blocks, refreshes the serving copy and captures checkpoints. A training
+ *       chunk left open by a poll waits for the next one, unless the poller had caught up with its
+ *       partitions or the stream pauses for a poll timeout: then it is trained at once.</li>
  *   <li>The <b>publisher</b> encodes predictions, drift events, alerts and label requests and sends
  *       them.</li>
  * </ul>
@@ -96,7 +98,9 @@ import dev.mnemo.schemas.v1.Sample;
  * A checkpoint that changed the model also publishes a {@link ModelVersion} to the compacted
  * {@code models} topic. On start the loop restores the newest checkpoint that verifies and seeks
  * each partition to its checkpointed offset as it is assigned: after a crash the records processed
- * since the last checkpoint are processed again, at most one checkpoint interval of them.
+ * since the last checkpoint are processed again: at most one checkpoint interval of them, plus the
+ * polls processed while that checkpoint was being written. The engine thread only captures a copy
+ * of its state (tens of milliseconds); a writer thread serialises it and forces it to disk.
  *
  * <p>{@link #status()}, {@link #servingModel()} and the {@code request*} methods are safe from any
  * thread; commands are performed by the engine thread between blocks. Predictions for outside
@@ -389,7 +393,8 @@ public final class LearnerLoop implements Runnable {
     private sealed interface Item permits Polled, Barrier, End {
     }
 
-    private record Polled(CommitTracker.Entry entry, Block block, List<StreamSample> samples) implements Item {
+    /** A poll; {@code caughtUp}: nothing more was waiting on its partitions, so an open chunk is trained now. */
+    private record Polled(CommitTracker.Entry entry, Block block, boolean caughtUp) implements Item {
     }
 
     /** Everything before it is processed; checkpoint (when asked) and forget the partitions. */
@@ -476,7 +481,7 @@ public final class LearnerLoop implements Runnable {
             while (!stopRequested) {
                 ConsumerRecords<String, byte[]> polled = c.poll(config.pollTimeout());
                 if (!polled.isEmpty()) {
-                    hand(toEngine, decode(polled, deadLetters), c, worker);
+                    hand(toEngine, decode(polled, deadLetters, caughtUp(c)), c, worker);
                 }
                 commitReady(c, false);
                 worker.rethrow();
@@ -508,8 +513,19 @@ public final class LearnerLoop implements Runnable {
         join(publisherThread);
     }
 
+    /** Whether the consumer has read everything there is on its partitions (the lag it knows is 0). */
+    private static boolean caughtUp(KafkaConsumer<String, byte[]> c) {
+        for (TopicPartition tp : c.assignment()) {
+            var lag = c.currentLag(tp);
+            if (lag.isEmpty() || lag.getAsLong() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Decodes and checks one poll; bad records go to the dead-letter topic. */
-    private Polled decode(ConsumerRecords<String, byte[]> polled, DeadLetterPublisher deadLetters) {
+    private Polled decode(ConsumerRecords<String, byte[]> polled, DeadLetterPublisher deadLetters, boolean caughtUp) {
         long start = System.nanoTime();
         stats.received(polled.count());
         records.addAndGet(polled.count());
@@ -546,7 +562,7 @@ public final class LearnerLoop implements Runnable {
         List<ConsumedOffset> through = new ArrayList<>(next.size());
         next.forEach((tp, offset) -> through.add(new ConsumedOffset(tp.topic(), tp.partition(), offset)));
         pollNanos.addAndGet(System.nanoTime() - start);
-        return new Polled(entry, new Block(samples, through), samples);
+        return new Polled(entry, new Block(samples, through), caughtUp);
     }
 
     private void reject(DeadLetterPublisher deadLetters, CommitTracker.Entry entry, ConsumerRecord<String, byte[]> record,
@@ -709,9 +725,15 @@ public final class LearnerLoop implements Runnable {
             owners.put(p.block(), p.entry());
             Instant now = clock.instant();
             handle(engine.process(p.block(), now), now);
+            if (p.caughtUp()) {
+                flush();
+            }
         }
 
-        /** The stream paused (or a rebalance or stop): process the samples waiting for a full chunk. */
+        /**
+         * The poller caught up or the stream paused (or a rebalance, or the stop): process the samples
+         * waiting for a full chunk, so none waits for more input that is not there.
+         */
         private void flush() throws InterruptedException {
             if (engine.hasPending()) {
                 Instant now = clock.instant();
