@@ -77,8 +77,8 @@ class UpRestartIT {
         }
         Checkpoints.Checkpoint durable = Checkpoints.newest(data.resolve("checkpoints")).orElseThrow();
         assertThat(durable.modelVersion()).isGreaterThanOrEqualTo(version);
-        assertThat(durable.dir().resolve("replay")).as("the replay buffer in the checkpoint").isDirectoryContaining(
-                p -> p.getFileName().toString().startsWith("snapshot-"));
+        assertThat(durable.dir().resolve("strategy/replay/buffer")).as("the replay buffer in the checkpoint")
+                .isDirectoryContaining(p -> p.getFileName().toString().startsWith("snapshot-"));
 
         try (MnemoUp second = MnemoUp.start(data, runs.resolve("home"), ports, LEARNER, Duration.ofMinutes(3));
              PredictionLog predictions = PredictionLog.start(ports.bootstrap(), TOPICS.predictions());
