@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>One {@code up} serves both tests (each streams samples under its own id prefix). The learner
  * replays (so a checkpoint holds a buffer) and checkpoints every 5 polls of at most 100 records or
- * every 2 s, so a crash repeats at most 500 records (learner/README.md, "Checkpoints").
+ * every 2 s, so a crash repeats at most two intervals, 1,000 records: the one the last durable
+ * checkpoint closed and the one being written (learner/README.md, "Checkpoints").
  */
 class UpSupervisionIT {
 
@@ -34,7 +35,7 @@ class UpSupervisionIT {
     private static final int PER_SECOND = 200;
     private static final int CHECKPOINT_EVERY_BATCHES = 5;
     private static final int MAX_POLL_RECORDS = 100;
-    private static final int REPEAT_BOUND = CHECKPOINT_EVERY_BATCHES * MAX_POLL_RECORDS;
+    private static final int REPEAT_BOUND = 2 * CHECKPOINT_EVERY_BATCHES * MAX_POLL_RECORDS;
 
     private static MnemoUp up;
     private static PredictionLog predictions;

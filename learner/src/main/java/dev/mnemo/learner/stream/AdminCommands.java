@@ -26,8 +26,11 @@ final class AdminCommands {
         /** The serving copy must be taken from the model now. */
         void servingChanged();
 
-        /** Writes a checkpoint now; null when it failed or checkpoints are off. */
+        /** Writes a checkpoint now whose model descends from {@code parent}; null when it failed or checkpoints are off. */
         CheckpointInfo checkpoint(long parent);
+
+        /** Writes a checkpoint now whose model descends from the last version published; null as above. */
+        CheckpointInfo checkpoint();
     }
 
     @FunctionalInterface
@@ -112,7 +115,7 @@ final class AdminCommands {
         return submit(() -> {
             if (version == engine.model().version()) {
                 hooks.servingChanged();
-                CheckpointInfo info = checkpointer == null ? null : hooks.checkpoint(version);
+                CheckpointInfo info = checkpointer == null ? null : hooks.checkpoint();
                 LOG.info("Promoted model version {} to serving", version);
                 return new LearnerLoop.Promotion(version, info);
             }

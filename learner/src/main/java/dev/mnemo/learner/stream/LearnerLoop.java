@@ -98,9 +98,11 @@ import dev.mnemo.schemas.v1.Sample;
  * A checkpoint that changed the model also publishes a {@link ModelVersion} to the compacted
  * {@code models} topic. On start the loop restores the newest checkpoint that verifies and seeks
  * each partition to its checkpointed offset as it is assigned: after a crash the records processed
- * since the last checkpoint are processed again: at most one checkpoint interval of them, plus the
- * polls processed while that checkpoint was being written. The engine thread only captures a copy
- * of its state (tens of milliseconds); a writer thread serialises it and forces it to disk.
+ * since the last durable checkpoint are processed again: the interval it closes, plus what was
+ * processed while the next one was being written; at most two intervals, since a checkpoint that
+ * falls due while the previous one is still being written waits for it. The engine thread only
+ * captures a copy of its state (tens of milliseconds); a writer thread serialises it and forces it
+ * to disk.
  *
  * <p>{@link #status()}, {@link #servingModel()} and the {@code request*} methods are safe from any
  * thread; commands are performed by the engine thread between blocks. Predictions for outside
@@ -199,7 +201,14 @@ public final class LearnerLoop implements Runnable {
 
             @Override
             public CheckpointInfo checkpoint(long parent) {
-                return LearnerLoop.this.checkpoint(parent);
+                EngineWorker w = worker;
+                return checkpointer == null || w == null ? null : w.checkpoint(parent);
+            }
+
+            @Override
+            public CheckpointInfo checkpoint() {
+                EngineWorker w = worker;
+                return checkpointer == null || w == null ? null : w.checkpoint();
             }
         });
     }
@@ -693,13 +702,15 @@ public final class LearnerLoop implements Runnable {
                         barrier(b);
                     }
                     commands.drain();
-                    if (checkpointer != null && checkpointer.due() && idle()) {
-                        checkpointAsync(lastPublishedVersion);
+                    if (checkpointer != null && checkpointer.due()) {
+                        // On cadence: a write still running (a slow disk) holds the engine back here, so
+                        // checkpoints stay one interval apart.
+                        checkpointAsync(() -> lastPublishedVersion);
                     }
                     between();
                 }
                 if (!halted && !abandon && checkpointer != null && checkpointer.dirty()) {
-                    checkpoint(lastPublishedVersion);
+                    checkpoint();
                 }
                 writing.join();
                 finished = true;
@@ -765,7 +776,7 @@ public final class LearnerLoop implements Runnable {
         private void barrier(Barrier b) throws InterruptedException {
             flush();
             if (b.checkpoint() && !abandon && checkpointer != null && checkpointer.dirty()) {
-                checkpoint(lastPublishedVersion);
+                checkpoint();
             }
             List<String> keys = new ArrayList<>();
             for (TopicPartition tp : b.partitions()) {
@@ -794,9 +805,14 @@ public final class LearnerLoop implements Runnable {
             }
         }
 
-        /** Writes a checkpoint now and waits for it: admin commands, rebalances, the stop. */
+        /** Writes a checkpoint now and waits for it: admin commands (with the parent they name). */
         CheckpointInfo checkpoint(long parent) {
-            return checkpointAsync(parent).join();
+            return checkpointAsync(() -> parent).join();
+        }
+
+        /** Writes a checkpoint now and waits for it, its parent the last version published: rebalances, the stop. */
+        CheckpointInfo checkpoint() {
+            return checkpointAsync(() -> lastPublishedVersion).join();
         }
 
         /**
@@ -804,10 +820,12 @@ public final class LearnerLoop implements Runnable {
          * what was processed, write the copy and let its offsets be committed. One write at a time:
          * a capture waits for the write before it.
          */
-        CompletableFuture<CheckpointInfo> checkpointAsync(long parent) {
+        CompletableFuture<CheckpointInfo> checkpointAsync(java.util.function.LongSupplier parentVersion) {
             long t0 = System.nanoTime();
             try {
                 writing.join();
+                // After the previous write: it may have published the version this one descends from.
+                long parent = parentVersion.getAsLong();
                 long seq = lastProcessedSeq;
                 CheckpointContent content = checkpointer.capture(engine);
                 writing = CompletableFuture.supplyAsync(() -> write(content, seq, parent, t0), writer);
@@ -815,11 +833,6 @@ public final class LearnerLoop implements Runnable {
             } finally {
                 checkpointNanos += System.nanoTime() - t0;
             }
-        }
-
-        /** Whether the last checkpoint's write has finished, so the next may be captured. */
-        boolean idle() {
-            return writing.isDone();
         }
 
         private CheckpointInfo write(CheckpointContent content, long seq, long parent, long capturedAt) {
@@ -844,15 +857,6 @@ public final class LearnerLoop implements Runnable {
             }
             return info;
         }
-    }
-
-    /** Writes a checkpoint now, on the engine thread (admin commands); null when it failed or checkpoints are off. */
-    private CheckpointInfo checkpoint(long parent) {
-        EngineWorker w = worker;
-        if (checkpointer == null || w == null) {
-            return null;
-        }
-        return w.checkpoint(parent);
     }
 
     // ------------------------------------------------------------------ the publisher thread

@@ -52,11 +52,12 @@ class CheckpointIT {
     private static final int BATCH = 100;
     private static final int EVERY_BATCHES = 5;
     /**
-     * Records repeated after a crash, at most: one checkpoint interval, plus the polls the engine
-     * processed while the last checkpoint was being written (it is captured, then written by another
-     * thread, and the engine goes on meanwhile): two here.
+     * Records repeated after a crash, at most: the interval closed by the last durable checkpoint,
+     * plus what was processed while the next one was being written (it is captured, then written by
+     * another thread while the engine goes on; a capture that falls due meanwhile waits), so two
+     * intervals.
      */
-    private static final int BOUND = (EVERY_BATCHES + 2) * BATCH;
+    private static final int BOUND = 2 * EVERY_BATCHES * BATCH;
     private static final StrategySpec STRATEGY = StrategySpec.parse("lwf+replay").withBuffer(300, "class-balanced");
     private static final MlpSpec MODEL = MlpSpec.defaults(64, 10);
 
