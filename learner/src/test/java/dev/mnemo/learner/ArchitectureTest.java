@@ -3,6 +3,8 @@ package dev.mnemo.learner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -139,5 +141,19 @@ class ArchitectureTest {
 
     private static String[] concat(String[]... groups) {
         return java.util.Arrays.stream(groups).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+    }
+
+    /**
+     * The rules are not vacuous: the same kind of rule, pointed at the adapters, sees their Kafka
+     * and strategy dependencies and fails.
+     */
+    @Test
+    void theRulesSeeAViolationWhereThereIsOne() {
+        assertThatThrownBy(() -> noClasses().that().resideInAPackage(ROOT + ".stream..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..").check(LEARNER))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("LearnerLoop");
+        assertThatThrownBy(() -> noClasses().that().resideInAPackage(ROOT + ".strategy..")
+                .should().dependOnClassesThat(CONCRETE_STRATEGY).check(LEARNER))
+                .isInstanceOf(AssertionError.class);
     }
 }
