@@ -58,8 +58,9 @@ import dev.mnemo.schemas.v1.Prediction;
  *
  * <p>It scores the learner from the outside, from what the learner published: every valid sample
  * must get exactly one prediction, labelled ones are scored prequentially, and after the stream the
- * held-out test images of every task are sent unlabelled (so the learner predicts but does not
- * train) to measure the final accuracy per task, which shows forgetting.
+ * held-out test images of every task are sent unlabelled, with learning paused through the admin
+ * API (so the learner predicts but does not train, even with a distilling strategy that learns from
+ * unlabelled samples), to measure the final accuracy per task, which shows forgetting.
  *
  * <pre>
  * java -cp ingest/target/mnemo-ingest.jar dev.mnemo.ingest.demo.DemoMain \
@@ -206,8 +207,18 @@ public final class DemoMain {
 
         long holdoutSent = 0;
         if (options.holdout()) {
+            // Held-out accuracy is scored by a model that does not change while it is scored: a
+            // distilling strategy trains on unlabelled samples too, so learning is paused meanwhile.
+            boolean paused = setLearning("pause");
+            if (!paused && options.learnerUrl() != null) {
+                out.println("demo: could not pause learning through the admin API; with a distilling strategy the"
+                        + " held-out images are also trained on while they are scored");
+            }
             holdoutSent = sendHoldout(test, order, topics, kafka);
             code = awaitHoldout(tally, watcher, holdoutSent);
+            if (paused) {
+                setLearning("resume");
+            }
         }
         watcher.stop();
         PredictionTally.Snapshot end = tally.snapshot();
@@ -419,6 +430,34 @@ public final class DemoMain {
             out.println("Summary written to " + options.json());
         } catch (IOException e) {
             out.println("demo: cannot write " + options.json() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code POST /admin/learning/pause} or {@code resume} on the learner, as the admin user of
+     * {@code MNEMO_ADMIN_USER} and {@code MNEMO_ADMIN_PASSWORD} (default: the demo users bundled in the
+     * learner, admin / mnemo-admin); true when the learner answered 200.
+     */
+    private boolean setLearning(String action) {
+        if (options.learnerUrl() == null) {
+            return false;
+        }
+        String user = System.getenv().getOrDefault("MNEMO_ADMIN_USER", "admin");
+        String password = System.getenv().getOrDefault("MNEMO_ADMIN_PASSWORD", "mnemo-admin");
+        String basic = java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                            URI.create(options.learnerUrl() + "/admin/learning/" + action))
+                    .header("Authorization", "Basic " + basic).timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
