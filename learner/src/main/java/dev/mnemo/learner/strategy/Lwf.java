@@ -241,18 +241,15 @@ public final class Lwf implements ContinualStrategy {
 
         @Override
         public Settings with(Map<String, String> changes) {
-            double next = lambda;
-            for (Map.Entry<String, String> e : changes.entrySet()) {
-                if (!LAMBDA.equals(e.getKey())) {
-                    throw new IllegalArgumentException("LwF's run-time parameter is " + LAMBDA + ", got " + e.getKey());
-                }
-                try {
-                    next = Double.parseDouble(e.getValue().trim());
-                } catch (NumberFormatException | NullPointerException ex) {
-                    throw new IllegalArgumentException(LAMBDA + " must be a number in [0, 1], got '" + e.getValue() + "'");
-                }
+            String text = StrategySettings.single(changes, LAMBDA, "LwF");
+            if (text == null) {
+                return this;
             }
-            return new Settings(next);
+            try {
+                return new Settings(Double.parseDouble(text.trim()));
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException(LAMBDA + " must be a number in [0, 1], got '" + text + "'");
+            }
         }
     }
 

@@ -137,20 +137,15 @@ public final class Replay implements ContinualStrategy {
 
         @Override
         public Settings with(Map<String, String> changes) {
-            int next = replaySize;
-            for (Map.Entry<String, String> e : changes.entrySet()) {
-                if (!REPLAY_SIZE.equals(e.getKey())) {
-                    throw new IllegalArgumentException("replay's run-time parameter is " + REPLAY_SIZE + ", got "
-                            + e.getKey());
-                }
-                try {
-                    next = Integer.parseInt(e.getValue().trim());
-                } catch (NumberFormatException | NullPointerException ex) {
-                    throw new IllegalArgumentException(REPLAY_SIZE + " must be an integer >= 1, got '" + e.getValue()
-                            + "'");
-                }
+            String text = StrategySettings.single(changes, REPLAY_SIZE, "replay");
+            if (text == null) {
+                return this;
             }
-            return new Settings(next);
+            try {
+                return new Settings(Integer.parseInt(text.trim()));
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException(REPLAY_SIZE + " must be an integer >= 1, got '" + text + "'");
+            }
         }
     }
 

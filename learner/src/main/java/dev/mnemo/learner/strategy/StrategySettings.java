@@ -36,6 +36,22 @@ public interface StrategySettings {
      */
     StrategySettings with(Map<String, String> changes);
 
+    /**
+     * The new text of the one parameter {@code name} of a single-parameter strategy, or null when
+     * {@code changes} leaves it as it is.
+     *
+     * @param owner the strategy, for the message
+     * @throws IllegalArgumentException when {@code changes} names another parameter
+     */
+    static String single(Map<String, String> changes, String name, String owner) {
+        for (String key : changes.keySet()) {
+            if (!name.equals(key)) {
+                throw new IllegalArgumentException(owner + "'s run-time parameter is " + name + ", got " + key);
+            }
+        }
+        return changes.get(name);
+    }
+
     /** The settings of a strategy without run-time parameters. */
     record None() implements StrategySettings {
         @Override
