@@ -250,7 +250,7 @@ public final class StepReport {
             md.append("Reference: PyTorch ").append(reference.version()).append(", BLAS ").append(reference.blas())
                     .append(".\n");
         } else {
-            md.append("Reference: not run (PyTorch not found; on Debian: `python3-torch` and `libopenblas0-pthread`).\n");
+            md.append("Reference: not run (it needs PyTorch; on Debian: `python3-torch` and `libopenblas0-pthread`).\n");
         }
         return md.toString();
     }
