@@ -214,11 +214,11 @@ public final class StepReport {
                 .append("the frozen teacher's forward pass on every trained row; replay: the stream batch plus as many rows ")
                 .append("drawn from a 4096-sample buffer, one step. Mnemo runs `ContinualTrainer` (`ContinualStepBench`), ")
                 .append("the reference `bench/torch_step.py`. ")
-                .append(String.format(Locale.ROOT, "Best of %d %s round%s of %s s per configuration",
-                        mnemo.rounds(), reference == null ? "Mnemo" : "alternating Mnemo and reference",
-                        mnemo.rounds() == 1 ? "" : "s", plain(mnemo.seconds())))
-                .append(reference == null ? "" : String.format(Locale.ROOT, " (reference: %d)", reference.rounds()))
-                .append(".\n\n");
+                .append(String.format(Locale.ROOT, "Rounds of %s s per configuration: %d of Mnemo", plain(mnemo.seconds()),
+                        mnemo.rounds()))
+                .append(reference == null ? "" : String.format(Locale.ROOT,
+                        " and %d of the reference, alternating", reference.rounds()))
+                .append("; the best round of each is kept.\n\n");
         if (machine != null && !machine.isBlank()) {
             md.append("Machine: ").append(machine.strip()).append(".\n\n");
         }

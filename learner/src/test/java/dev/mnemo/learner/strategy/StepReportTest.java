@@ -113,7 +113,7 @@ class StepReportTest {
                 "| lwf+replay | 128 | 2,000 | 4,000 | 0.50 | 25.0 % | 40.0 % |",
                 "| replay | 32 | — | 2,500 | — | — | 16.7 % |",
                 "ND4J `Nd4j.gemm` 120.0 GFLOP/s; PyTorch `torch.mm` 150.0 GFLOP/s",
-                "Best of 2 alternating Mnemo and reference rounds of 5 s per configuration (reference: 1)",
+                "Rounds of 5 s per configuration: 2 of Mnemo and 1 of the reference, alternating; the best round of each is kept.",
                 "Machine: 2 cores.",
                 "477,600 multiply-adds");
     }
