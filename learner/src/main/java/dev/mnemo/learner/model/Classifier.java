@@ -152,7 +152,7 @@ public final class Classifier {
             Double lr = net.getLearningRate(i);
             frozen[i] = lr != null && lr == 0.0;
         }
-        boolean dense = DenseStep.supports(net);
+        boolean dense = DenseStep.enabled() && DenseStep.supports(net);
         this.trainStep = dense ? DenseStep.of(net) : null;
         this.inferencePass = dense ? DenseStep.of(net) : null;
     }
