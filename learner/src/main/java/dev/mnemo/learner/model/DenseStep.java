@@ -72,6 +72,8 @@ final class DenseStep {
     private final int[] layerEnd;
     // Tiles of the Adam loop, copied out of and back into native memory.
     private static final int TILE = 2048;
+    // Steps between two passes that flush subnormal moments (see flushSubnormals).
+    private static final int FLUSH_EVERY = 8;
     private final float[] g = new float[TILE];
     private final float[] m = new float[TILE];
     private final float[] v = new float[TILE];
@@ -300,6 +302,7 @@ final class DenseStep {
     private void update(boolean[] frozen) {
         int iteration = net.getIterationCount();
         int epoch = net.getEpochCount();
+        boolean flush = iteration % FLUSH_EVERY == 0;
         FloatBuffer params = flatParams.data().asNioFloat();
         int paramBase = (int) flatParams.offset();
         FloatBuffer grads = flatGradients.data().asNioFloat();
@@ -335,6 +338,9 @@ final class DenseStep {
                     moments.get(vBase + k, v, 0, len);
                     params.get(paramBase + tile, p, 0, len);
                     adam(len, beta1, beta2, epsilon, alpha, write);
+                    if (flush) {
+                        flushSubnormals(len);
+                    }
                     moments.put(mBase + k, m, 0, len);
                     moments.put(vBase + k, v, 0, len);
                     if (write) {
@@ -361,6 +367,26 @@ final class DenseStep {
             m[i] = mi;
             v[i] = vi;
             p[i] -= alpha * mi / ((float) Math.sqrt(vi) + epsilon);
+        }
+    }
+
+    /**
+     * Sets moments below the smallest normal float to 0. A moment whose gradient stays 0 (a dead
+     * unit, an input pixel that is always 0) decays geometrically into the subnormal range and
+     * stays there for about 150 steps; arithmetic on subnormals is some 25 times slower on x86, which
+     * made the Adam loop take 7 ms instead of 0.3 for the default network. Hardware flush-to-zero
+     * would do the same; Java cannot turn it on. The values flushed are below 1.2e-38, so no
+     * parameter update changes by a representable amount. A branch per value would stop the main
+     * loop from vectorising, hence a separate pass every {@value #FLUSH_EVERY} steps.
+     */
+    private void flushSubnormals(int len) {
+        for (int i = 0; i < len; i++) {
+            if (Math.abs(m[i]) < Float.MIN_NORMAL) {
+                m[i] = 0f;
+            }
+            if (v[i] < Float.MIN_NORMAL) {
+                v[i] = 0f;
+            }
         }
     }
 
