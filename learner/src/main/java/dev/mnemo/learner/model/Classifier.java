@@ -126,6 +126,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class Classifier {
 
+    /**
+     * System property that, set to {@code false}, sends every training step through
+     * Deeplearning4j's {@code fit} instead of {@link DenseStep} (see "The training step"); read when
+     * a classifier is created. The service sets it from {@code mnemo.model.dense-step}.
+     */
+    public static final String DENSE_STEP_PROPERTY = "mnemo.model.dense-step";
+
     /** Name of the zip entry that {@link #save(Path)} adds to the model file. */
     public static final String METADATA_ENTRY = "mnemo-classifier.properties";
 

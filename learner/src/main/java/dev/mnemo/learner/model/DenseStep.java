@@ -57,7 +57,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 final class DenseStep {
 
     /** System property that turns this step off: {@code -Dmnemo.model.dense-step=false}. */
-    static final String SWITCH = "mnemo.model.dense-step";
+    static final String SWITCH = Classifier.DENSE_STEP_PROPERTY;
 
     private final MultiLayerNetwork net;
     private final int layers;

@@ -63,6 +63,10 @@ public class LearnerService {
     }
 
     void onStart(@Observes StartupEvent event) {
+        if (!config.model().denseStep()) {
+            // Read by every classifier created from now on (model files and copies included).
+            System.setProperty(Classifier.DENSE_STEP_PROPERTY, "false");
+        }
         if (!config.learner().enabled()) {
             LOG.info("Learner loop disabled (mnemo.learner.enabled=false)");
             return;

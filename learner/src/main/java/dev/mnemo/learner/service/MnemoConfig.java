@@ -244,6 +244,15 @@ public interface MnemoConfig {
         /** Seed of the weight initialisation. */
         @WithDefault("42")
         long seed();
+
+        /**
+         * Train dense networks without dropout with the hand-written dense step (the same numbers as
+         * Deeplearning4j's {@code fit} to float tolerance, in about half the time); false sends every
+         * step through {@code fit}. Also read as the JVM system property of the same name by tools
+         * outside the service.
+         */
+        @WithDefault("true")
+        boolean denseStep();
     }
 
     interface LearnerConfig {
