@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -79,13 +80,19 @@ final class DenseStep {
     private final float[] v = new float[TILE];
     private final float[] p = new float[TILE];
 
-    // Per batch size: the activations of every layer (index 0 is the input), the back-propagated
-    // error of every layer, and host copies of the logits and their gradient.
+    // For the current batch of `rows` rows, index i the output of layer i - 1 (activations[0] is
+    // the input): the activations, the back-propagated error (training only), the ReLU masks, and
+    // host copies of the logits and their gradient; views of arrays `capacity` rows high.
     private int rows = -1;
+    private int capacity;
+    private INDArray[] activationRows;
+    private INDArray[] errorRows;
+    private INDArray[] maskRows;
+    private INDArray onesRow;
     private INDArray[] activations;
     private INDArray[] errors;
     private INDArray ones;
-    // masks[i - 1]: 1 where activations[i] > 0 (the derivative of the ReLU that gave it).
+    // masks[i]: 1 where activations[i] > 0 (the derivative of the ReLU that gave it).
     private INDArray[] masks;
     private float[] logitsHost;
     private float[] errorHost;
@@ -115,11 +122,11 @@ final class DenseStep {
             biases[i] = b;
             long wLength = w.length();
             weightGradients[i] = flatGradients.get(
-                            org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + wLength))
+                            NDArrayIndex.interval(offset, offset + wLength))
                     .reshape('f', widths[i], widths[i + 1]);
             offset += wLength;
             biasGradients[i] = flatGradients.get(
-                            org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + b.length()))
+                            NDArrayIndex.interval(offset, offset + b.length()))
                     .reshape(1, b.length());
             offset += b.length();
             layerEnd[i] = (int) offset;
@@ -214,13 +221,13 @@ final class DenseStep {
      */
     double gradient(INDArray input, int[] labels, float[][] soft, float[][] mask, double temperature, double lambda) {
         int n = (int) input.rows();
-        prepare(n);
+        prepare(n, true);
         INDArray logits = forward(input, activations);
         int classes = widths[layers];
         logits.data().asNioFloat().get((int) logits.offset(), logitsHost, 0, n * classes);
         double loss = DenseLoss.lossAndGradient(logitsHost, n, classes, labels, soft, mask, temperature, lambda,
                 errorHost);
-        errors[layers - 1].data().asNioFloat().put(0, errorHost, 0, n * classes);
+        errors[layers].data().asNioFloat().put(0, errorHost, 0, n * classes);
         backward(input);
         return loss;
     }
@@ -230,26 +237,61 @@ final class DenseStep {
      * rows: valid until the next call.
      */
     INDArray logits(INDArray input) {
-        prepare((int) input.rows());
+        prepare((int) input.rows(), false);
         return forward(input, activations);
     }
 
-    private void prepare(int n) {
-        if (n == rows) {
-            return;
+    /**
+     * Makes {@code activations} (and, for training, {@code errors}, {@code masks}, {@code ones})
+     * {@code n} rows high: views of the first {@code n} rows of arrays allocated for the largest
+     * batch so far, so that batches of changing size (a chunk cut short, a serving request) do not
+     * allocate.
+     */
+    private void prepare(int n, boolean training) {
+        boolean grow = n > capacity;
+        if (grow) {
+            capacity = n;
+            activationRows = allocate(capacity);
+            errorRows = null;
         }
-        activations = new INDArray[layers + 1];
-        errors = new INDArray[layers];
-        masks = new INDArray[layers];
-        for (int i = 1; i <= layers; i++) {
-            activations[i] = Nd4j.createUninitialized(DataType.FLOAT, n, widths[i]);
-            errors[i - 1] = Nd4j.createUninitialized(DataType.FLOAT, n, widths[i]);
-            masks[i - 1] = Nd4j.createUninitialized(DataType.FLOAT, n, widths[i]);
+        if (training && errorRows == null) {
+            errorRows = allocate(capacity);
+            maskRows = allocate(capacity);
+            onesRow = Nd4j.ones(DataType.FLOAT, 1, capacity);
+            logitsHost = new float[capacity * widths[layers]];
+            errorHost = new float[capacity * widths[layers]];
+            rows = -1;
         }
-        ones = Nd4j.ones(DataType.FLOAT, 1, n);
-        logitsHost = new float[n * widths[layers]];
-        errorHost = new float[n * widths[layers]];
-        rows = n;
+        if (grow || n != rows) {
+            activations = rowsOf(activationRows, n);
+            rows = n;
+            if (errorRows != null) {
+                errors = rowsOf(errorRows, n);
+                masks = rowsOf(maskRows, n);
+                ones = n == capacity ? onesRow : onesRow.get(NDArrayIndex.all(), NDArrayIndex.interval(0, n));
+            } else {
+                errors = null;
+            }
+        }
+    }
+
+    /** One array per layer output, {@code n x width}: index i holds layer i's output. */
+    private INDArray[] allocate(int n) {
+        INDArray[] out = new INDArray[layers];
+        for (int i = 0; i < layers; i++) {
+            out[i] = Nd4j.createUninitialized(DataType.FLOAT, n, widths[i + 1]);
+        }
+        return out;
+    }
+
+    /** The first {@code n} rows of each array; index shifted so that {@code [i + 1]} is layer i's output. */
+    private INDArray[] rowsOf(INDArray[] backing, int n) {
+        INDArray[] out = new INDArray[layers + 1];
+        for (int i = 0; i < layers; i++) {
+            INDArray full = backing[i];
+            out[i + 1] = n == capacity ? full : full.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+        }
+        return out;
     }
 
     /** ReLU(a W + b) per hidden layer, then a W + b, into {@code acts[1..layers]}. */
@@ -267,24 +309,24 @@ final class DenseStep {
     }
 
     /**
-     * Back-propagates {@code errors[layers - 1]} (the loss gradient of the logits, already divided
+     * Back-propagates {@code errors[layers]} (the loss gradient of the logits, already divided
      * by the rows) into the network's gradient view; the first layer's input gradient is not
      * computed.
      */
     private void backward(INDArray input) {
         for (int i = layers - 1; i >= 0; i--) {
-            INDArray delta = errors[i];
+            INDArray delta = errors[i + 1];
             INDArray in = i == 0 ? input : activations[i];
             Nd4j.gemm(in, delta, weightGradients[i], true, false, 1.0, 0.0);
             // Column sums as a product with a row of ones: a tenth of the time of a sum reduction here.
             Nd4j.gemm(ones, delta, biasGradients[i], false, false, 1.0, 0.0);
             if (i > 0) {
-                INDArray previous = errors[i - 1];
+                INDArray previous = errors[i];
                 Nd4j.gemm(delta, weights[i], previous, false, true, 1.0, 0.0);
                 // ReLU's derivative from its output: a > 0 exactly where its input was > 0. A step
                 // and a product cost a fifth of the fused relu_bp custom op here.
-                Nd4j.getExecutioner().exec(new Step(activations[i], masks[i - 1], 0.0));
-                previous.muli(masks[i - 1]);
+                Nd4j.getExecutioner().exec(new Step(activations[i], masks[i], 0.0));
+                previous.muli(masks[i]);
             }
         }
     }

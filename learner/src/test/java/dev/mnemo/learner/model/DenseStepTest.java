@@ -111,6 +111,26 @@ class DenseStepTest {
     }
 
     @Test
+    void batchesOfChangingSizeGiveTheSameLogitsAndGradients() {
+        MultiLayerNetwork net = Classifier.create(SPEC, OutputHead.LOGITS).network();
+        MultiLayerNetwork reference = net.clone();
+        DenseStep step = DenseStep.of(net);
+        // Growing, shrinking (views of the larger arrays) and growing again, for both passes.
+        for (int n : new int[] {5, 12, 3, 12, 7, 20}) {
+            Rows rows = Rows.random(n, 30L + n);
+            assertClose(step.logits(rows.input()).dup(), reference.output(rows.input(), false), 1e-5);
+            double loss = step.gradient(rows.input(), rows.y(), rows.q(), rows.mask(), 2.0, 0.5);
+            distillation(reference).setTemperature(2.0);
+            distillation(reference).setLambda(0.5);
+            reference.setInput(rows.input());
+            reference.setLabels(rows.targets(true));
+            reference.computeGradientAndScore();
+            assertThat(loss).as("loss at %d rows", n).isCloseTo(reference.score(), within(1e-5));
+            assertClose(net.getFlattenedGradients(), reference.gradient().gradient().dup().divi(n), 1e-5);
+        }
+    }
+
+    @Test
     void lossAndGradientsMatchDeeplearning4jForEveryKindOfRow() {
         for (boolean withSoft : new boolean[] {true, false}) {
             double lambda = withSoft ? 0.5 : 0.0;
