@@ -31,6 +31,7 @@ import dev.mnemo.learner.model.Classifier;
 import dev.mnemo.learner.model.MlpSpec;
 import dev.mnemo.learner.model.TrainingStepBench;
 import dev.mnemo.learner.ood.Mahalanobis;
+import dev.mnemo.learner.ood.SampleSpaceReference;
 import dev.mnemo.learner.uncertainty.McDropout;
 import dev.mnemo.learner.watch.WatchConfig;
 
@@ -280,6 +281,8 @@ public final class ServingBench {
         float[][] fitFeatures = concat(model.hiddenActivations(fitX));
         tasks.add(new Task("  fit on features (sample space)", fitRows, 2 * fitMath,
                 () -> Mahalanobis.fit(fitFeatures, fitY, classes, Mahalanobis.DEFAULT_SHRINKAGE, 0L)));
+        tasks.add(new Task("  fit on features, previous computation", fitRows, 2 * fitMath,
+                () -> SampleSpaceReference.fit(fitFeatures, fitY, classes, Mahalanobis.DEFAULT_SHRINKAGE)));
         tasks.add(new Task("  hidden features of the scored rows", scored, 2.0 * scored * hiddenMacs,
                 () -> new Object[] {concat(model.hiddenActivations(heldOutX)), concat(model.hiddenActivations(afterX))}));
         Mahalanobis fitted = Mahalanobis.fit(fitFeatures, fitY, classes, Mahalanobis.DEFAULT_SHRINKAGE, 0L);
