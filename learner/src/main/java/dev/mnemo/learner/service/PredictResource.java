@@ -3,8 +3,6 @@ package dev.mnemo.learner.service;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -28,8 +26,8 @@ public class PredictResource {
     /** Maximum rows in one request, to bound memory per call. */
     static final int MAX_ROWS = 4096;
 
-    /** The body; {@link FeatureRows} reads its rows (the values Jackson's own reader gives, faster). */
-    public record PredictRequest(@JsonDeserialize(using = FeatureRows.class) List<float[]> features) {
+    /** The body, read by {@link PredictRequestReader}. */
+    public record PredictRequest(List<float[]> features) {
     }
 
     public record Row(int predictedClass, float[] probabilities) {

@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -44,15 +43,18 @@ import dev.mnemo.learner.watch.WatchConfig;
  * <ol>
  *   <li><b>predict</b>: {@link Classifier#predict} on {@code --batch} rows (256).</li>
  *   <li><b>/predict in-process</b>: what the endpoint does for one request, without HTTP: the JSON
- *       body parsed into {@link PredictResource.PredictRequest} by Jackson, the resource's logic
+ *       body read into {@link PredictResource.PredictRequest}, the resource's logic
  *       ({@link PredictResource#answer}: checks, predict, the response rows), and the response
- *       written as JSON. Twice: with the service's reader of the rows ({@link FeatureRows}) and
- *       with Jackson's own {@code List<float[]>} reader, which the service used before (a mapper
- *       that ignores annotations), so the speed-up shows as a ratio within one run.</li>
+ *       written as JSON. Twice: with the service's body reader ({@link PredictRequestReader}, which
+ *       reads the rows straight from the bytes with {@link FeatureRows}) and with Jackson's reading
+ *       of the body, which the service used before, so the speed-up shows as a ratio within one
+ *       run.</li>
  *   <li><b>/predict over HTTP</b>, with {@code --learner-jar}: the packaged service
  *       ({@code quarkus-run.jar}) started as a child process with no broker (its learner loop waits
  *       for Kafka and stays idle, and the serving copy of the model answers), and the same request
- *       posted back to back on one connection. Client and server share the machine.</li>
+ *       posted back to back on one connection. Client and server share the machine. With
+ *       {@code --baseline-jar}, another build (an older commit's) is timed beside it, in alternate
+ *       rounds, for a before/after ratio within one run.</li>
  *   <li><b>MC dropout</b>: {@link McDropout#estimate} with the drift check's passes (T = 20) and
  *       keep probability (0.9) on {@code --batch} samples.</li>
  *   <li><b>Mahalanobis drift check</b>: the OOD part of the drift check as {@code DriftCheck} runs
@@ -105,15 +107,16 @@ public final class ServingBench {
      * @param hidden hidden widths of the 784-...-10 network
      * @param batch rows per predict call and samples per MC-dropout call
      * @param learnerJar the packaged service to measure over HTTP, or null
+     * @param baselineJar another build of the packaged service to measure beside it, or null
      * @param json where to write the JSON report, or null
      * @param out folder for serving.md and serving.json, or null
      */
-    record Options(double seconds, double warmup, List<Integer> hidden, int batch, Path learnerJar, Path json,
-                   Path out) {
+    record Options(double seconds, double warmup, List<Integer> hidden, int batch, Path learnerJar, Path baselineJar,
+                   Path json, Path out) {
 
         static final String USAGE = """
                 usage: ServingBench [--seconds S] [--warmup S] [--hidden W,W] [--batch N] [--learner-jar FILE]
-                                    [--json FILE] [--out DIR]
+                                    [--baseline-jar FILE] [--json FILE] [--out DIR]
                   --seconds S          measured seconds per figure (default 1)
                   --warmup S           warm-up seconds before each figure (default 0.5)
                   --hidden W,W         hidden widths of the 784-...-10 network (default 400,400; the
@@ -121,6 +124,8 @@ public final class ServingBench {
                   --batch N            rows per /predict call and samples per MC-dropout call (default 256)
                   --learner-jar FILE   also time POST /predict over HTTP against this packaged service
                                        (quarkus-run.jar), started here as a child process without a broker
+                  --baseline-jar FILE  with --learner-jar: also time another build of the service (an older
+                                       commit's quarkus-run.jar), in alternate rounds with the first
                   --json FILE          also write the figures as JSON
                   --out DIR            write DIR/serving.md and DIR/serving.json
                 """;
@@ -135,7 +140,7 @@ public final class ServingBench {
                 opt.put(a.substring(2), args[++i]);
             }
             for (String key : opt.keySet()) {
-                if (!List.of("seconds", "warmup", "hidden", "batch", "learner-jar", "json", "out").contains(key)) {
+                if (!List.of("seconds", "warmup", "hidden", "batch", "learner-jar", "baseline-jar", "json", "out").contains(key)) {
                     throw new IllegalArgumentException("unknown option --" + key + "\n" + USAGE);
                 }
             }
@@ -147,11 +152,15 @@ public final class ServingBench {
             List<Integer> hidden = Arrays.stream(opt.getOrDefault("hidden", "400,400").split(","))
                     .map(String::trim).map(Integer::valueOf).toList();
             int batch = Integer.parseInt(opt.getOrDefault("batch", "256"));
+            if (opt.containsKey("baseline-jar") && !opt.containsKey("learner-jar")) {
+                throw new IllegalArgumentException("--baseline-jar needs --learner-jar");
+            }
             if (batch < 1 || batch > PredictResource.MAX_ROWS) {
                 throw new IllegalArgumentException("--batch must be in [1, " + PredictResource.MAX_ROWS + "]");
             }
             return new Options(seconds, warmup, hidden, batch,
                     opt.containsKey("learner-jar") ? Path.of(opt.get("learner-jar")) : null,
+                    opt.containsKey("baseline-jar") ? Path.of(opt.get("baseline-jar")) : null,
                     opt.containsKey("json") ? Path.of(opt.get("json")) : null,
                     opt.containsKey("out") ? Path.of(opt.get("out")) : null);
         }
@@ -229,23 +238,24 @@ public final class ServingBench {
         tasks.add(new Task("predict", o.batch(), 2.0 * o.batch() * macs, () -> model.predict(batch)));
 
         // (b) /predict in-process: Jackson in, the resource's logic, Jackson out.
-        // The service's reader (FeatureRows, through the annotation on PredictRequest), and Jackson's own
-        // List<float[]> reader, which the service used before, for the before/after ratio in this run.
+        // The service's body reader (PredictRequestReader: FeatureRows on the bytes), and Jackson's reading of
+        // the same body, which the service used before, for the before/after ratio in this run.
         ObjectMapper plain = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-        ObjectMapper jacksonReader = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .disable(MapperFeature.USE_ANNOTATIONS).build();
+        PredictRequestReader reader = new PredictRequestReader(plain);
         byte[] body = plain.writeValueAsBytes(new PredictResource.PredictRequest(Arrays.asList(batch)));
         PredictResource.PredictResponse answer = PredictResource.answer(model, parse(plain, body));
         check(answer, o.batch(), classes);
         log.printf(Locale.ROOT, "  request body %.2f MB, response %.1f kB%n", body.length / 1e6,
                 plain.writeValueAsBytes(answer).length / 1e3);
-        for (var mapper : List.of(Map.entry("Jackson's float[] reader", jacksonReader),
-                Map.entry("service: FeatureRows", plain))) {
-            ObjectMapper m = mapper.getValue();
-            String tag = " (" + mapper.getKey() + ")";
+        List<Map.Entry<String, Supplier<Object>>> readers = List.of(
+                Map.entry("Jackson's reader", () -> parse(plain, body)),
+                Map.entry("service: PredictRequestReader", () -> read(reader, body)));
+        for (Map.Entry<String, Supplier<Object>> r : readers) {
+            String tag = " (" + r.getKey() + ")";
+            Supplier<Object> parse = r.getValue();
             tasks.add(new Task("/predict in-process" + tag, o.batch(), 2.0 * o.batch() * macs,
-                    () -> write(m, PredictResource.answer(model, parse(m, body)))));
-            tasks.add(new Task("  parse request" + tag, o.batch(), 0, () -> parse(m, body)));
+                    () -> write(plain, PredictResource.answer(model, (PredictResource.PredictRequest) parse.get()))));
+            tasks.add(new Task("  read request" + tag, o.batch(), 0, parse));
         }
         tasks.add(new Task("  write response", o.batch(), 0, () -> write(plain, answer)));
         PredictResource.PredictRequest parsed = parse(plain, body);
@@ -302,7 +312,7 @@ public final class ServingBench {
         }
         // Over HTTP, against the packaged service, last: its start-up would disturb the others.
         if (o.learnerJar() != null) {
-            figures.add(httpAt, http(o, spec, body, log));
+            figures.addAll(httpAt, http(o, spec, body, log));
         }
         double sgemmEnd = TrainingStepBench.sgemmFlopsPerSecond(o.warmup(), o.seconds());
         log.printf(Locale.ROOT, "  sgemm 1024^3: %.1f GFLOP/s (end)%n", sgemmEnd / 1e9);
@@ -357,72 +367,115 @@ public final class ServingBench {
         return f;
     }
 
-    /** POST /predict against the packaged service in a child process; the child is stopped at the end. */
-    private static Figure http(Options o, MlpSpec spec, byte[] body, PrintStream log) throws Exception {
-        Path dir = Files.createTempDirectory("mnemo-serving-bench");
-        int port = freePort();
-        // A port nobody listens on: the learner loop waits for Kafka, the serving copy answers.
-        int noBroker = freePort();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx1g", "-Dquarkus.http.port=" + port,
-                "-Dkafka.bootstrap.servers=127.0.0.1:" + noBroker,
-                "-Dmnemo.model.hidden=" + String.join(",", spec.hidden().stream().map(String::valueOf).toList()),
-                "-Dmnemo.model.inputs=" + spec.inputs(), "-Dmnemo.checkpoint.dir=" + dir.resolve("checkpoints"),
-                "-jar", o.learnerJar().toString());
-        Path logFile = dir.resolve("learner.log");
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+    /**
+     * POST /predict against the packaged service, and against the baseline build when there is one,
+     * each in a child process; both are stopped at the end. With a baseline the two are measured in
+     * alternate rounds, and each one's best round is kept (the least disturbed on a shared machine).
+     */
+    private static List<Figure> http(Options o, MlpSpec spec, byte[] body, PrintStream log) throws Exception {
+        List<ChildService> services = new ArrayList<>();
         try {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/predict"))
-                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-            long started = System.nanoTime();
-            long deadline = started + TimeUnit.SECONDS.toNanos(120);
-            int status = -1;
-            while (System.nanoTime() < deadline) {
-                if (!child.isAlive()) {
-                    throw new IllegalStateException("the service exited during start-up; see " + logFile);
-                }
-                try {
-                    status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                    if (status == 200) {
-                        break;
+            services.add(ChildService.start(o.learnerJar(), spec, body, log));
+            if (o.baselineJar() != null) {
+                services.add(ChildService.start(o.baselineJar(), spec, body, log));
+            }
+            List<Task> posts = new ArrayList<>();
+            for (int k = 0; k < services.size(); k++) {
+                ChildService service = services.get(k);
+                posts.add(new Task(k == 0 ? "/predict over HTTP (packaged service)"
+                        : "/predict over HTTP (baseline: " + o.baselineJar() + ")", o.batch(),
+                        2.0 * o.batch() * spec.multiplyAddsPerSample(), service::post));
+                // The service's JIT starts cold: a longer warm-up than the in-process figures get.
+                run(service::post, Math.max(2.0, 4 * o.warmup()));
+            }
+            Figure[] best = new Figure[posts.size()];
+            for (int round = 0; round < (posts.size() > 1 ? 2 : 1); round++) {
+                for (int k = 0; k < posts.size(); k++) {
+                    Figure f = measure(posts.get(k), o, log);
+                    if (best[k] == null || f.callsPerSecond() > best[k].callsPerSecond()) {
+                        best[k] = f;
                     }
-                } catch (IOException e) {
-                    // not listening yet
                 }
-                Thread.sleep(250);
             }
-            if (status != 200) {
-                throw new IllegalStateException("POST /predict did not answer 200 within 120 s (last " + status
-                        + "); see " + logFile);
-            }
-            log.printf(Locale.ROOT, "  service answering after %.1f s (log %s)%n", (System.nanoTime() - started) / 1e9,
-                    logFile);
-            Task post = new Task("/predict over HTTP (packaged service)", o.batch(),
-                    2.0 * o.batch() * spec.multiplyAddsPerSample(), () -> {
-                        try {
-                            HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                            if (r.statusCode() != 200) {
-                                throw new IllegalStateException("POST /predict answered " + r.statusCode());
-                            }
-                            return r.body();
-                        } catch (IOException e) {
-                            throw new IllegalStateException(e);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new IllegalStateException(e);
-                        }
-                    });
-            // The service's JIT starts cold: a longer warm-up than the in-process figures get.
-            run(post.call(), Math.max(2.0, 4 * o.warmup()));
-            return measure(post, o, log);
+            return List.of(best);
         } finally {
-            child.destroy();
-            if (!child.waitFor(20, TimeUnit.SECONDS)) {
-                child.destroyForcibly();
-                child.waitFor(10, TimeUnit.SECONDS);
+            for (ChildService service : services) {
+                service.stop();
+            }
+        }
+    }
+
+    /** A packaged service in a child process, without a broker: its learner loop waits, its serving copy answers. */
+    private record ChildService(Process process, HttpClient client, HttpRequest request) {
+
+        static ChildService start(Path jar, MlpSpec spec, byte[] body, PrintStream log) throws Exception {
+            Path dir = Files.createTempDirectory("mnemo-serving-bench");
+            int port = freePort();
+            // A port nobody listens on: the learner loop waits for Kafka, the serving copy answers.
+            int noBroker = freePort();
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> command = List.of(java, "-Xmx1g", "-Dquarkus.http.port=" + port,
+                    "-Dkafka.bootstrap.servers=127.0.0.1:" + noBroker,
+                    "-Dmnemo.model.hidden=" + String.join(",", spec.hidden().stream().map(String::valueOf).toList()),
+                    "-Dmnemo.model.inputs=" + spec.inputs(), "-Dmnemo.checkpoint.dir=" + dir.resolve("checkpoints"),
+                    "-jar", jar.toString());
+            Path logFile = dir.resolve("learner.log");
+            Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile())
+                    .start();
+            ChildService service = new ChildService(child,
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/predict"))
+                            .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+            try {
+                long started = System.nanoTime();
+                long deadline = started + TimeUnit.SECONDS.toNanos(120);
+                int status = -1;
+                while (System.nanoTime() < deadline && status != 200) {
+                    if (!child.isAlive()) {
+                        throw new IllegalStateException("the service exited during start-up; see " + logFile);
+                    }
+                    try {
+                        status = service.client.send(service.request, HttpResponse.BodyHandlers.discarding())
+                                .statusCode();
+                    } catch (IOException e) {
+                        Thread.sleep(250);   // not listening yet
+                    }
+                }
+                if (status != 200) {
+                    throw new IllegalStateException("POST /predict did not answer 200 within 120 s (last " + status
+                            + "); see " + logFile);
+                }
+                log.printf(Locale.ROOT, "  %s answering after %.1f s (log %s)%n", jar,
+                        (System.nanoTime() - started) / 1e9, logFile);
+                return service;
+            } catch (Exception | Error e) {
+                service.stop();
+                throw e;
+            }
+        }
+
+        Object post() {
+            try {
+                HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("POST /predict answered " + r.statusCode());
+                }
+                return r.body();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
             }
         }
     }
@@ -430,6 +483,14 @@ public final class ServingBench {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        }
+    }
+
+    private static PredictResource.PredictRequest read(PredictRequestReader reader, byte[] body) {
+        try {
+            return reader.read(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -529,9 +590,40 @@ public final class ServingBench {
             s.append(String.format(Locale.ROOT, "| %s | %.3f | %.0f | %s | %s | %s |%n",
                     (f.name().startsWith("  ") ? "- " : "") + f.name().strip().replace("|", "/"), f.msPerCall(), f.rowsPerSecond(), gflops, share, vsPredict));
         }
+        List<String[]> ratios = speedUps(figures);
+        if (!ratios.isEmpty()) {
+            s.append("\nSpeed-ups in this run (calls/s of the first over the second):\n\n");
+            for (String[] r : ratios) {
+                s.append("- ").append(r[0]).append(" over ").append(r[1]).append(": ").append(r[2]).append("x\n");
+            }
+        }
         s.append("\nFigures marked - are parts of the figure above them, each timed alone. FLOPs counted as the"
                 + " ServingBench javadoc says; rows are samples (MC dropout: samples, each run T times).\n");
         return s.toString();
+    }
+
+    /** Pairs of figures whose ratio is a speed-up measured in this run: {new, old, ratio}. */
+    private static List<String[]> speedUps(List<Figure> figures) {
+        String[][] pairs = {
+            {"/predict in-process (service: PredictRequestReader)", "/predict in-process (Jackson's reader)"},
+            {"read request (service: PredictRequestReader)", "read request (Jackson's reader)"},
+            {"fit on features (sample space)", "fit on features, previous computation"},
+            {"/predict over HTTP (packaged service)", "/predict over HTTP (baseline"},
+        };
+        List<String[]> out = new ArrayList<>();
+        for (String[] pair : pairs) {
+            Figure faster = null;
+            Figure slower = null;
+            for (Figure f : figures) {
+                faster = f.name().strip().equals(pair[0]) ? f : faster;
+                slower = f.name().strip().startsWith(pair[1]) ? f : slower;
+            }
+            if (faster != null && slower != null) {
+                out.add(new String[] {faster.name().strip(), slower.name().strip(),
+                    String.format(Locale.ROOT, "%.2f", faster.callsPerSecond() / slower.callsPerSecond())});
+            }
+        }
+        return out;
     }
 
     private static Map<String, Object> json(Options o, MlpSpec spec, List<Figure> figures, double sgemmStart,
@@ -566,6 +658,11 @@ public final class ServingBench {
             list.add(m);
         }
         root.put("figures", list);
+        List<Map<String, Object>> speedUps = new ArrayList<>();
+        for (String[] r : speedUps(figures)) {
+            speedUps.add(Map.of("faster", r[0], "than", r[1], "ratio", Double.parseDouble(r[2])));
+        }
+        root.put("speedUps", speedUps);
         return root;
     }
 }
