@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * The sample-space Mahalanobis fit and score as {@link Mahalanobis} computed them before the
  * blocked Gram matrix, Cholesky factor and triangular solve: one four-sum dot product per entry of
- * the Gram matrix and of the factor, and one row at a time in the substitution. Kept, verbatim but for names, so that tests can compare the faster
- * computation with the previous one, and {@code ServingBench} can time both in one run.
+ * the Gram matrix and of the factor, and one row at a time in the substitution. Kept, verbatim but
+ * for names, so that tests can compare the faster computation with the previous one, and
+ * {@code ServingBench} can time both in one run.
  */
 public final class SampleSpaceReference {
 
@@ -27,7 +28,8 @@ public final class SampleSpaceReference {
         int d = features[0].length;
         int n = features.length;
         if (n >= d) {
-            throw new IllegalArgumentException("the sample-space form needs fewer rows (" + n + ") than features (" + d + ")");
+            throw new IllegalArgumentException("the sample-space form needs fewer rows (" + n + ") than features ("
+                    + d + ")");
         }
         double[][] means = new double[classes][d];
         int[] counts = new int[classes];

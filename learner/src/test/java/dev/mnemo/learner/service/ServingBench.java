@@ -140,7 +140,8 @@ public final class ServingBench {
                 opt.put(a.substring(2), args[++i]);
             }
             for (String key : opt.keySet()) {
-                if (!List.of("seconds", "warmup", "hidden", "batch", "learner-jar", "baseline-jar", "json", "out").contains(key)) {
+                if (!List.of("seconds", "warmup", "hidden", "batch", "learner-jar", "baseline-jar", "json", "out")
+                        .contains(key)) {
                     throw new IllegalArgumentException("unknown option --" + key + "\n" + USAGE);
                 }
             }
@@ -588,7 +589,8 @@ public final class ServingBench {
             String vsPredict = f.name().contains("predict") ? String.format(Locale.ROOT, "%.3f",
                     f.callsPerSecond() / predictRate) : "";
             s.append(String.format(Locale.ROOT, "| %s | %.3f | %.0f | %s | %s | %s |%n",
-                    (f.name().startsWith("  ") ? "- " : "") + f.name().strip().replace("|", "/"), f.msPerCall(), f.rowsPerSecond(), gflops, share, vsPredict));
+                    (f.name().startsWith("  ") ? "- " : "") + f.name().strip().replace("|", "/"), f.msPerCall(),
+                    f.rowsPerSecond(), gflops, share, vsPredict));
         }
         List<String[]> ratios = speedUps(figures);
         if (!ratios.isEmpty()) {
