@@ -5,9 +5,10 @@ import java.util.Arrays;
 /**
  * The sample-space Mahalanobis fit and score as {@link Mahalanobis} computed them before the
  * blocked Gram matrix, Cholesky factor and triangular solve: one four-sum dot product per entry of
- * the Gram matrix and of the factor, and one row at a time in the substitution. Kept, verbatim but
- * for names, so that tests can compare the faster computation with the previous one, and
- * {@code ServingBench} can time both in one run.
+ * the Gram matrix and of the factor, and one row at a time in the substitution; scoring (which did
+ * not change) one sample at a time. The same arithmetic in the same order, written plainly, so that
+ * tests can compare the faster computation with the previous one, and {@code ServingBench} can time
+ * both in one run.
  */
 public final class SampleSpaceReference {
 
