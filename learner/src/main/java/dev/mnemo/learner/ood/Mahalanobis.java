@@ -273,23 +273,53 @@ public final class Mahalanobis implements OodScorer {
     private static Mahalanobis sampleSpace(double[][] centred, double[][] means, double ridge, long modelVersion) {
         int n = centred.length;
         int d = centred[0].length;
-        double[][] gram = new double[n][n];
+        double[][] gram = gram(centred);
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                gram[i][j] = dot(centred[i], centred[j], d);
-                gram[j][i] = gram[i][j];
-            }
             gram[i][i] += n * ridge;
         }
         double[][] factor = cholesky(gram);
         // P = K^-1 Z, in place of Z.
         double[][] projection = centred;
-        solveLowerInPlace(factor, projection, false);
+        solveLowerInPlace(factor, projection);
         double[][] projectedMeans = new double[means.length][];
         for (int c = 0; c < means.length; c++) {
             projectedMeans[c] = project(projection, means[c]);
         }
         return new Mahalanobis(PENULTIMATE, d, null, means, projection, projectedMeans, ridge, modelVersion);
+    }
+
+    /**
+     * {@code Z Z^T}, symmetric. Row i is {@code sum_k Z[i][k] Z^T[k]} up to the diagonal: contiguous
+     * multiply-adds over rows of {@code Z^T}, which vectorise, for {@value #BLOCK} rows of the result
+     * at a time, so that each row of {@code Z^T} is read once per block, from cache. About twice as
+     * fast as one dot product per entry, which does not vectorise (measured at the drift check's
+     * 300 x 800).
+     */
+    static double[][] gram(double[][] z) {
+        int n = z.length;
+        double[][] zt = transpose(z);
+        double[][] g = new double[n][n];
+        for (int from = 0; from < n; from += BLOCK) {
+            int to = Math.min(n, from + BLOCK);
+            for (double[] column : zt) {
+                for (int i = from; i < to; i++) {
+                    double zi = column[i];
+                    if (zi == 0.0) {
+                        continue;
+                    }
+                    double[] row = g[i];
+                    for (int j = 0; j <= i; j++) {
+                        row[j] += zi * column[j];
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                g[j][i] = g[i][j];
+            }
+        }
+        return g;
     }
 
     private static double[] project(double[][] projection, double[] x) {
@@ -371,8 +401,13 @@ public final class Mahalanobis implements OodScorer {
         return out;
     }
 
-    /** Samples projected together: each row of {@code P} is read once per block, from cache. */
+    /**
+     * Samples projected together, and rows of the Gram matrix computed together: each row of
+     * {@code P} or {@code Z^T} is read once per block, from cache.
+     */
     private static final int BLOCK = 8;
+    /** Rows solved together in the forward substitution of the sample-space fit. */
+    private static final int SOLVE_BLOCK = 4;
 
     /** {@code min_c (|x - mu_c|^2 - |P x - P mu_c|^2) / r} per row, not below 0 (rounding). */
     private void scoreInSampleSpace(float[][] features, double[] out) {
@@ -453,25 +488,42 @@ public final class Mahalanobis implements OodScorer {
         return model.version() - modelVersion > maxSteps;
     }
 
-    /** Lower Cholesky factor of a symmetric positive-definite matrix. */
+    /**
+     * Lower Cholesky factor of a symmetric positive-definite matrix (its lower triangle is read).
+     * Right-looking, on the transposed factor {@code U = L^T}: row k of U is finished, then its
+     * outer product is taken from the rows below, each update a contiguous multiply-add that
+     * vectorises (a dot product per entry does not).
+     */
     static double[][] cholesky(double[][] a) {
         int d = a.length;
-        double[][] l = new double[d][d];
+        double[][] u = new double[d][d];
         for (int i = 0; i < d; i++) {
-            double[] li = l[i];
-            for (int j = 0; j <= i; j++) {
-                double s = a[i][j] - dot(li, l[j], j);
-                if (i == j) {
-                    if (!(s > 0.0)) {
-                        throw new IllegalArgumentException("covariance is not positive definite at row " + i);
-                    }
-                    l[i][i] = Math.sqrt(s);
-                } else {
-                    l[i][j] = s / l[j][j];
+            for (int j = i; j < d; j++) {
+                u[i][j] = a[j][i];
+            }
+        }
+        for (int k = 0; k < d; k++) {
+            double[] uk = u[k];
+            if (!(uk[k] > 0.0)) {
+                throw new IllegalArgumentException("covariance is not positive definite at row " + k);
+            }
+            double diagonal = Math.sqrt(uk[k]);
+            uk[k] = diagonal;
+            for (int j = k + 1; j < d; j++) {
+                uk[j] /= diagonal;
+            }
+            for (int i = k + 1; i < d; i++) {
+                double f = uk[i];
+                if (f == 0.0) {
+                    continue;
+                }
+                double[] ui = u[i];
+                for (int j = i; j < d; j++) {
+                    ui[j] -= f * uk[j];
                 }
             }
         }
-        return l;
+        return transpose(u);
     }
 
     /**
@@ -485,17 +537,17 @@ public final class Mahalanobis implements OodScorer {
         for (int i = 0; i < d; i++) {
             inv[i][i] = 1.0;
         }
-        solveLowerInPlace(l, inv, true);
+        solveLowerTriangularInPlace(l, inv);
         return inv;
     }
 
     /**
-     * Solves {@code L X = B} for X in place of B, by forward substitution a row at a time:
-     * {@code X[i] = (B[i] - sum_{k<i} L[i][k] X[k]) / L[i][i]}, each term a contiguous multiply-add.
-     * With {@code lowerRhs} B is lower triangular (the identity, for the inverse), and so is X: row k
-     * is zero beyond column k, and the multiply-adds stop there.
+     * Solves {@code L X = B} for X in place of B, with B lower triangular (the identity, for the
+     * inverse), by forward substitution a row at a time:
+     * {@code X[i] = (B[i] - sum_{k<i} L[i][k] X[k]) / L[i][i]}, each term a contiguous multiply-add
+     * that stops at column k, beyond which row k of X is zero.
      */
-    private static void solveLowerInPlace(double[][] l, double[][] b, boolean lowerRhs) {
+    private static void solveLowerTriangularInPlace(double[][] l, double[][] b) {
         for (int i = 0; i < b.length; i++) {
             double[] row = b[i];
             double[] li = l[i];
@@ -505,15 +557,59 @@ public final class Mahalanobis implements OodScorer {
                     continue;
                 }
                 double[] prev = b[k];
-                int width = lowerRhs ? k + 1 : row.length;
-                for (int c = 0; c < width; c++) {
+                for (int c = 0; c <= k; c++) {
                     row[c] -= f * prev[c];
                 }
             }
             double diagonal = li[i];
-            int width = lowerRhs ? i + 1 : row.length;
-            for (int c = 0; c < width; c++) {
+            for (int c = 0; c <= i; c++) {
                 row[c] /= diagonal;
+            }
+        }
+    }
+
+    /**
+     * Solves {@code L X = B} for X in place of a dense B, by forward substitution
+     * {@code X[i] = (B[i] - sum_{k<i} L[i][k] X[k]) / L[i][i]}, for {@value #SOLVE_BLOCK} rows at a
+     * time: the rows of X above the block are each read once for the whole block (from memory, the
+     * block's rows stay in cache), then the block is finished row by row. Each term is a contiguous
+     * multiply-add, which vectorises. Every entry of X sees the same operations in the same order as
+     * in the row-at-a-time substitution, so the result is the same to the bit.
+     */
+    static void solveLowerInPlace(double[][] l, double[][] b) {
+        int n = b.length;
+        for (int from = 0; from < n; from += SOLVE_BLOCK) {
+            int to = Math.min(n, from + SOLVE_BLOCK);
+            for (int k = 0; k < from; k++) {
+                double[] prev = b[k];
+                for (int i = from; i < to; i++) {
+                    double f = l[i][k];
+                    if (f == 0.0) {
+                        continue;
+                    }
+                    double[] row = b[i];
+                    for (int c = 0; c < row.length; c++) {
+                        row[c] -= f * prev[c];
+                    }
+                }
+            }
+            for (int i = from; i < to; i++) {
+                double[] row = b[i];
+                double[] li = l[i];
+                for (int k = from; k < i; k++) {
+                    double f = li[k];
+                    if (f == 0.0) {
+                        continue;
+                    }
+                    double[] prev = b[k];
+                    for (int c = 0; c < row.length; c++) {
+                        row[c] -= f * prev[c];
+                    }
+                }
+                double diagonal = li[i];
+                for (int c = 0; c < row.length; c++) {
+                    row[c] /= diagonal;
+                }
             }
         }
     }
@@ -537,13 +633,23 @@ public final class Mahalanobis implements OodScorer {
         return (s0 + s1) + (s2 + s3);
     }
 
+    /** Tiles transposed at a time: the reads and the writes of a tile both stay in cache. */
+    private static final int TILE = 16;
+
     private static double[][] transpose(double[][] m) {
         int rows = m.length;
         int columns = m[0].length;
         double[][] t = new double[columns][rows];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < columns; j++) {
-                t[j][i] = m[i][j];
+        for (int i0 = 0; i0 < rows; i0 += TILE) {
+            int i1 = Math.min(rows, i0 + TILE);
+            for (int j0 = 0; j0 < columns; j0 += TILE) {
+                int j1 = Math.min(columns, j0 + TILE);
+                for (int i = i0; i < i1; i++) {
+                    double[] row = m[i];
+                    for (int j = j0; j < j1; j++) {
+                        t[j][i] = row[j];
+                    }
+                }
             }
         }
         return t;

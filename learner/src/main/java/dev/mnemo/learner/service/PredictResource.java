@@ -26,6 +26,7 @@ public class PredictResource {
     /** Maximum rows in one request, to bound memory per call. */
     static final int MAX_ROWS = 4096;
 
+    /** The body, read by {@link PredictRequestReader}. */
     public record PredictRequest(List<float[]> features) {
     }
 
@@ -43,27 +44,38 @@ public class PredictResource {
 
     @POST
     public Response predict(PredictRequest request) {
-        if (request == null || request.features() == null || request.features().isEmpty()) {
-            return bad("body must be {\"features\": [[...], ...]} with at least one row");
+        try {
+            checkShape(request);
+            Classifier model = service.servingModel().orElse(null);
+            if (model == null) {
+                return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                        .entity(new Problem("the learner loop is disabled; no model is served")).build();
+            }
+            return Response.ok(answer(model, request)).build();
+        } catch (IllegalArgumentException e) {
+            return bad(e.getMessage());
         }
-        if (request.features().size() > MAX_ROWS) {
-            return bad("at most " + MAX_ROWS + " rows per request, got " + request.features().size());
-        }
-        Classifier model = service.servingModel().orElse(null);
-        if (model == null) {
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE)
-                    .entity(new Problem("the learner loop is disabled; no model is served")).build();
-        }
+    }
+
+    /**
+     * What {@code POST /predict} answers for a request when {@code model} serves: the resource's
+     * logic without HTTP, for the endpoint and for {@code ServingBench}.
+     *
+     * @throws IllegalArgumentException with the message of the 400 answer, if the request is malformed
+     */
+    static PredictResponse answer(Classifier model, PredictRequest request) {
+        checkShape(request);
         int inputs = model.spec().inputs();
         float[][] x = new float[request.features().size()][];
         for (int i = 0; i < x.length; i++) {
             float[] row = request.features().get(i);
             if (row == null || row.length != inputs) {
-                return bad("row " + i + " has " + (row == null ? 0 : row.length) + " features, the model takes " + inputs);
+                throw new IllegalArgumentException("row " + i + " has " + (row == null ? 0 : row.length)
+                        + " features, the model takes " + inputs);
             }
             for (int j = 0; j < row.length; j++) {
                 if (!Float.isFinite(row[j])) {
-                    return bad("row " + i + " feature " + j + " is not finite");
+                    throw new IllegalArgumentException("row " + i + " feature " + j + " is not finite");
                 }
             }
             x[i] = row;
@@ -73,7 +85,17 @@ public class PredictResource {
         for (int i = 0; i < x.length; i++) {
             rows.add(new Row(p.predictedClass()[i], p.probabilities()[i]));
         }
-        return Response.ok(new PredictResponse(model.version(), rows)).build();
+        return new PredictResponse(model.version(), rows);
+    }
+
+    private static void checkShape(PredictRequest request) {
+        if (request == null || request.features() == null || request.features().isEmpty()) {
+            throw new IllegalArgumentException("body must be {\"features\": [[...], ...]} with at least one row");
+        }
+        if (request.features().size() > MAX_ROWS) {
+            throw new IllegalArgumentException("at most " + MAX_ROWS + " rows per request, got "
+                    + request.features().size());
+        }
     }
 
     private static Response bad(String message) {
