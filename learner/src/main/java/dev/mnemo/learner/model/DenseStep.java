@@ -2,7 +2,6 @@ package dev.mnemo.learner.model;
 
 import java.nio.FloatBuffer;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -30,10 +29,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * products themselves: per-layer workspaces, allocating products, the loss function as some forty
  * array operations, a minibatch division over every gradient, and the input gradient of the first
  * layer, which nothing uses (a third of the default network's backward products). This class does
- * the same mathematics with three products per layer (two for the first), a bias reduction as a product, one
- * ReLU mask, the loss and its gradient in Java over the {@code [rows x classes]} logits
- * ({@link DenseLoss}), and Adam in one vectorised Java loop, over arrays allocated once per batch
- * size.
+ * the same mathematics with three products per layer (two for the first), a bias reduction as a
+ * product, one ReLU mask, the loss and its gradient in Java over the {@code [rows x classes]}
+ * logits ({@link DenseLoss}), and Adam in one vectorised Java loop, over arrays that are reused
+ * from step to step (views of the largest batch's arrays when the batch size changes).
  *
  * <h2>Same numbers</h2>
  * It writes the gradients into the network's flattened gradient view, applies Adam per updater
