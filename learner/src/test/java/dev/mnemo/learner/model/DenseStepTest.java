@@ -69,6 +69,25 @@ class DenseStepTest {
             return row;
         }
 
+        /** Every row labelled: an unlabelled row's label becomes class 0 (for the softmax head). */
+        int[] hardLabels() {
+            int[] out = new int[y.length];
+            for (int i = 0; i < y.length; i++) {
+                out[i] = Math.max(y[i], 0);
+            }
+            return out;
+        }
+
+        /** One-hot rows of {@link #hardLabels()}, Deeplearning4j's labels for the softmax head. */
+        INDArray oneHot() {
+            int[] labels = hardLabels();
+            float[][] out = new float[labels.length][CLASSES];
+            for (int i = 0; i < labels.length; i++) {
+                out[i][labels[i]] = 1f;
+            }
+            return Nd4j.create(out).castTo(DataType.FLOAT);
+        }
+
         INDArray input() {
             return Nd4j.create(x).castTo(DataType.FLOAT);
         }
@@ -160,15 +179,11 @@ class DenseStepTest {
         MultiLayerNetwork fast = Classifier.create(SPEC, OutputHead.SOFTMAX).network();
         MultiLayerNetwork reference = fast.clone();
         Rows rows = Rows.random(8, 3L);
-        int[] labels = new int[rows.y().length];
-        float[][] oneHot = new float[labels.length][CLASSES];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = Math.max(rows.y()[i], 0);
-            oneHot[i][labels[i]] = 1f;
-        }
+        int[] labels = rows.hardLabels();
+        INDArray oneHot = rows.oneHot();
         double fastLoss = DenseStep.of(fast).gradient(rows.input(), labels, null, null, 2.0, 0.0);
         reference.setInput(rows.input());
-        reference.setLabels(Nd4j.create(oneHot).castTo(DataType.FLOAT));
+        reference.setLabels(oneHot);
         reference.computeGradientAndScore();
         assertThat(fastLoss).isCloseTo(reference.score(), within(1e-5));
         assertClose(fast.getFlattenedGradients(), reference.gradient().gradient().dup().divi(labels.length), 1e-5);
@@ -208,14 +223,10 @@ class DenseStepTest {
         MultiLayerNetwork reference = model.network().clone();
         for (int step = 0; step < 4; step++) {
             Rows rows = Rows.random(16, 20L + step);
-            int[] labels = new int[rows.y().length];
-            float[][] oneHot = new float[labels.length][CLASSES];
-            for (int i = 0; i < labels.length; i++) {
-                labels[i] = Math.max(rows.y()[i], 0);
-                oneHot[i][labels[i]] = 1f;
-            }
+            int[] labels = rows.hardLabels();
+            INDArray oneHot = rows.oneHot();
             double loss = model.train(rows.x(), labels);
-            reference.fit(rows.input(), Nd4j.create(oneHot).castTo(DataType.FLOAT));
+            reference.fit(rows.input(), oneHot);
             assertThat(loss).isCloseTo(reference.score(), within(1e-5));
         }
         assertClose(model.network().params(), reference.params(), 1e-5);
