@@ -149,6 +149,10 @@ public final class Classifier {
     private INDArray trainLabels;
     private float[] oneHot;
     private INDArray predictInput;
+    // The rows of the last inference pass through inferencePass, staged, and the version they were
+    // computed at: a training step whose batch starts with the same rows reuses their layer outputs.
+    private INDArray forwardInput;
+    private long forwardVersion = -1;
     private float[] targetStage;
     // Layers whose learning rate is 0; their parameters are restored after each step (see fit()).
     private boolean[] frozen;
@@ -348,7 +352,8 @@ public final class Classifier {
         }
         trainInput = stage(features, trainInput);
         if (trainStep != null) {
-            double loss = trainStep.step(trainInput, labels, null, null, DistillationLoss.DEFAULT_TEMPERATURE, 0.0, frozen);
+            double loss = trainStep.step(trainInput, labels, null, null, DistillationLoss.DEFAULT_TEMPERATURE, 0.0, frozen,
+                    inferencePass, reusableRows(features));
             version++;
             return loss;
         }
@@ -389,12 +394,14 @@ public final class Classifier {
      * at the learner's batch sizes.
      */
     private float[][] inferenceLogits(float[][] features) {
-        predictInput = stage(features, predictInput);
         float[][] rows = new float[features.length][];
         if (inferencePass != null) {
-            readRows(inferencePass.logits(predictInput), rows, spec.classes());
+            forwardInput = stage(features, forwardInput);
+            forwardVersion = version;
+            readRows(inferencePass.logits(forwardInput), rows, spec.classes());
             return rows;
         }
+        predictInput = stage(features, predictInput);
         try (MemoryWorkspace ignored = Scratch.forward()) {
             readRows(outputForward(hiddenForward(predictInput)), rows, spec.classes());
         }
@@ -634,7 +641,8 @@ public final class Classifier {
         loss.setLambda(batch.lambda());
         trainInput = stage(features, trainInput);
         if (trainStep != null) {
-            double value = trainStep.step(trainInput, labels, soft, mask, batch.temperature(), batch.lambda(), frozen);
+            double value = trainStep.step(trainInput, labels, soft, mask, batch.temperature(), batch.lambda(), frozen,
+                    inferencePass, reusableRows(features));
             version++;
             return value;
         }
@@ -918,6 +926,27 @@ public final class Classifier {
             flags |= (Float.floatToRawIntBits(value) & 0x7f800000) + 0x00800000;
         }
         return flags < 0;
+    }
+
+    /**
+     * How many leading rows of a training batch the last inference pass computed on these same
+     * parameters, value for value (a prequential learner predicts a chunk, then trains on it), so
+     * that the step can take their layer outputs instead of computing them again. Comparing the
+     * values costs a few microseconds a row; the forward pass it saves, about a third of a step.
+     */
+    int reusableRows(float[][] features) {
+        if (forwardInput == null || forwardVersion != version) {
+            return 0;
+        }
+        int width = spec.inputs();
+        int max = Math.min(features.length, (int) forwardInput.rows());
+        FloatBuffer staged = forwardInput.data().asNioFloat();
+        int base = (int) forwardInput.offset();
+        int k = 0;
+        while (k < max && FloatBuffer.wrap(features[k]).equals(staged.slice(base + k * width, width))) {
+            k++;
+        }
+        return k;
     }
 
     /** Copies checked rows into {@code reuse} when its shape fits, else into a new array. */

@@ -209,7 +209,19 @@ final class DenseStep {
      */
     double step(INDArray input, int[] labels, float[][] soft, float[][] mask, double temperature, double lambda,
             boolean[] frozen) {
-        double loss = gradient(input, labels, soft, mask, temperature, lambda);
+        return step(input, labels, soft, mask, temperature, lambda, frozen, null, 0);
+    }
+
+    /**
+     * {@link #step}, with the layer outputs of the first {@code reuse} rows taken from
+     * {@code source}'s last {@link #logits} pass instead of computed again: the caller guarantees
+     * that those rows are the ones {@code source} last ran, on the same parameters (a prequential
+     * learner predicts a chunk, then trains on it). Without dropout, inference and training compute
+     * the same forward pass.
+     */
+    double step(INDArray input, int[] labels, float[][] soft, float[][] mask, double temperature, double lambda,
+            boolean[] frozen, DenseStep source, int reuse) {
+        double loss = gradient(input, labels, soft, mask, temperature, lambda, source, reuse);
         update(frozen);
         return loss;
     }
@@ -219,9 +231,19 @@ final class DenseStep {
      * gradient view; the parameters are not changed. Arguments as for {@link #step}.
      */
     double gradient(INDArray input, int[] labels, float[][] soft, float[][] mask, double temperature, double lambda) {
+        return gradient(input, labels, soft, mask, temperature, lambda, null, 0);
+    }
+
+    /** {@link #gradient}, reusing {@code source}'s outputs for the first {@code reuse} rows (see {@link #step}). */
+    double gradient(INDArray input, int[] labels, float[][] soft, float[][] mask, double temperature, double lambda,
+            DenseStep source, int reuse) {
         int n = (int) input.rows();
+        if (reuse < 0 || reuse > n || (reuse > 0 && (source == null || reuse > source.rows))) {
+            throw new IllegalArgumentException("cannot reuse " + reuse + " rows of a pass over "
+                    + (source == null ? 0 : source.rows) + " for a batch of " + n);
+        }
         prepare(n, true);
-        INDArray logits = forward(input, activations);
+        INDArray logits = reuse == 0 ? forward(input, activations) : forwardReusing(input, source, reuse);
         int classes = widths[layers];
         logits.data().asNioFloat().get((int) logits.offset(), logitsHost, 0, n * classes);
         double loss = DenseLoss.lossAndGradient(logitsHost, n, classes, labels, soft, mask, temperature, lambda,
@@ -305,6 +327,30 @@ final class DenseStep {
             }
         }
         return acts[layers];
+    }
+
+    /** {@link #forward} into the training arrays, with rows {@code [0, reuse)} copied from {@code source}. */
+    private INDArray forwardReusing(INDArray input, DenseStep source, int reuse) {
+        int n = rows;
+        activations[0] = input;
+        for (int i = 0; i < layers; i++) {
+            INDArray z = activations[i + 1];
+            INDArray from = source.activations[i + 1];
+            (reuse == n ? z : rowRange(z, 0, reuse)).assign(reuse == source.rows ? from : rowRange(from, 0, reuse));
+            if (reuse < n) {
+                INDArray part = rowRange(z, reuse, n);
+                Nd4j.gemm(rowRange(activations[i], reuse, n), weights[i], part, false, false, 1.0, 0.0);
+                part.addiRowVector(biases[i]);
+                if (i < layers - 1) {
+                    Transforms.relu(part, false);
+                }
+            }
+        }
+        return activations[layers];
+    }
+
+    private static INDArray rowRange(INDArray matrix, int from, int to) {
+        return matrix.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
     }
 
     /**

@@ -150,6 +150,46 @@ class DenseStepTest {
     }
 
     @Test
+    void aStepOnRowsJustPredictedReusesTheirOutputsAndTakesTheSameStep() {
+        Classifier reusing = Classifier.create(SPEC, OutputHead.LOGITS);
+        Classifier computing = reusing.copy();
+        for (int step = 0; step < 4; step++) {
+            Rows chunk = Rows.random(6, 40L + step);
+            Rows replayed = Rows.random(5, 50L + step);
+            float[][] x = new float[11][];
+            int[] y = new int[11];
+            float[][] q = new float[11][];
+            for (int i = 0; i < 11; i++) {
+                Rows from = i < 6 ? chunk : replayed;
+                int k = i < 6 ? i : i - 6;
+                x[i] = from.x()[k];
+                y[i] = from.y()[k];
+                q[i] = from.q()[k];
+            }
+            // Test, then train: the chunk's rows lead the batch, replayed rows follow.
+            reusing.predict(chunk.x());
+            assertThat(reusing.reusableRows(x)).as("reusable rows at step %d", step).isEqualTo(6);
+            double a = reusing.train(new TrainingBatch(x, y, q, null, 2.0, 0.5));
+            double b = computing.train(new TrainingBatch(x, y, q, null, 2.0, 0.5));
+            assertThat(a).isCloseTo(b, within(1e-6));
+            // After the step the parameters changed: nothing is reusable until the next prediction.
+            assertThat(reusing.reusableRows(x)).isZero();
+        }
+        assertClose(reusing.network().params(), computing.network().params(), 1e-6);
+    }
+
+    @Test
+    void rowsChangedInPlaceAfterThePredictionAreComputedAgain() {
+        Classifier model = Classifier.create(SPEC, OutputHead.LOGITS);
+        Rows rows = Rows.random(6, 60L);
+        model.predict(rows.x());
+        rows.x()[2][3] += 0.5f;
+        assertThat(model.reusableRows(rows.x())).isEqualTo(2);
+        float[][] other = Rows.random(6, 61L).x();
+        assertThat(model.reusableRows(other)).isZero();
+    }
+
+    @Test
     void lossAndGradientsMatchDeeplearning4jForEveryKindOfRow() {
         for (boolean withSoft : new boolean[] {true, false}) {
             double lambda = withSoft ? 0.5 : 0.0;
