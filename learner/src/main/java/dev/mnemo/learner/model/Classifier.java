@@ -92,7 +92,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * learner's batch sizes and gives the same numbers to float tolerance ({@code DenseStepTest}
  * checks gradients, scores, parameters and Adam state against {@code fit}). Networks with dropout
  * in training, and any other architecture, train through {@code fit}; so does every network with
- * {@code -Dmnemo.model.dense-step=false}. Inference uses the same hand-written forward pass.
+ * {@code -Dmnemo.model.dense-step=false}. Inference uses the same hand-written forward pass, and a
+ * training step whose batch starts with the rows of the last prediction, on the same parameters
+ * (test, then train), takes those rows' layer outputs from it instead of computing them again.
  *
  * <h2>Non-finite input</h2>
  * {@link #train} rejects NaN and infinite features with {@link IllegalArgumentException}: one such
