@@ -3,9 +3,11 @@ package dev.mnemo.learner.service;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,6 +16,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -33,7 +36,8 @@ import io.smallrye.common.annotation.Identifier;
  * the dashboard of every replica shows the alerts raised by any of them), and every successful
  * {@code alert.acknowledge} {@link AdminEvent} on {@code admin.events} (so acknowledgements survive
  * a restart and reach every replica). Both topics are read from their beginning, with plain
- * partition assignment and no consumer group; an acknowledgement read before its alert is kept
+ * partition assignment and no consumer group; each as soon as it exists, and partitions found in a
+ * later lookup (every {@code REFRESH}) are added; an acknowledgement read before its alert is kept
  * (at most {@value #PENDING_ACKS}) and applied when the alert arrives. Records that cannot be
  * decoded are logged and skipped. Runs while the learner loop is enabled.
  */
@@ -41,6 +45,10 @@ import io.smallrye.common.annotation.Identifier;
 public class AlertFeed {
 
     private static final Logger LOG = Logger.getLogger(AlertFeed.class);
+
+    /** How often the feed looks for partitions it does not read yet. */
+    static final Duration REFRESH = Duration.ofSeconds(10);
+    private static final Duration WAIT_FOR_TOPICS = Duration.ofSeconds(1);
 
     /** Acknowledgements of alerts not read yet, kept until their alert arrives. */
     static final int PENDING_ACKS = 10_000;
@@ -94,20 +102,27 @@ public class AlertFeed {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props,
                 new org.apache.kafka.common.serialization.StringDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
-            List<TopicPartition> partitions = new ArrayList<>();
-            while (!stopRequested && partitions.isEmpty()) {
-                for (String topic : List.of(alertsTopic, adminTopic)) {
-                    c.partitionsFor(topic, Duration.ofSeconds(10))
-                            .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-                }
-                if (partitions.size() < 2) {
-                    partitions.clear(); // wait until both topics exist
-                    Thread.sleep(1000);
-                }
-            }
-            c.assign(partitions);
-            c.seekToBeginning(partitions);
+            Set<TopicPartition> assigned = new HashSet<>();
+            long nextRefresh = System.nanoTime();
             while (!stopRequested) {
+                if (System.nanoTime() - nextRefresh >= 0) {
+                    List<TopicPartition> added = new ArrayList<>();
+                    for (TopicPartition p : partitionsOf(c)) {
+                        if (assigned.add(p)) {
+                            added.add(p);
+                        }
+                    }
+                    if (!added.isEmpty()) {
+                        // Partitions kept from the previous assignment keep their positions.
+                        c.assign(new ArrayList<>(assigned));
+                        c.seekToBeginning(added);
+                    }
+                    nextRefresh = System.nanoTime() + (assigned.isEmpty() ? WAIT_FOR_TOPICS : REFRESH).toNanos();
+                }
+                if (assigned.isEmpty()) {
+                    Thread.sleep(WAIT_FOR_TOPICS.toMillis());
+                    continue;
+                }
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
                     accept(r);
                 }
@@ -123,6 +138,28 @@ public class AlertFeed {
         } finally {
             consumer = null;
         }
+    }
+
+    /**
+     * The partitions of both topics that exist now. Each topic is read as soon as it exists, and
+     * the set is looked up again every {@link #REFRESH}, so partitions that a first lookup did not
+     * list (a topic created while the feed started, partitions added later) are read too, from
+     * their beginning.
+     */
+    private List<TopicPartition> partitionsOf(KafkaConsumer<String, byte[]> c) {
+        List<TopicPartition> out = new ArrayList<>();
+        for (String topic : List.of(alertsTopic, adminTopic)) {
+            try {
+                List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
+                if (infos != null) {
+                    infos.forEach(p -> out.add(new TopicPartition(p.topic(), p.partition())));
+                }
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // No metadata yet (broker starting, unreachable): the next lookup tries again.
+                LOG.debugf("No metadata for %s yet: %s", topic, e.getMessage());
+            }
+        }
+        return out;
     }
 
     private void accept(ConsumerRecord<String, byte[]> r) {
