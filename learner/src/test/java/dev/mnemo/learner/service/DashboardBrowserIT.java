@@ -39,6 +39,8 @@ import dev.mnemo.schemas.v1.Verdict;
 import dev.mnemo.schemas.v1.Sample;
 import dev.mnemo.schemas.v1.Verdict;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -52,13 +54,22 @@ import io.quarkus.test.junit.QuarkusTest;
  *
  * <p>The whole path is real: drift watch -> alerts topic -> {@link AlertFeed} -> {@link AlertBook}
  * -> event stream -> page -> admin API. A screenshot of the page with the open alert goes to
- * {@code learner/target/dashboard-alert.png}. Runs only with {@code MNEMO_BROWSER_TEST=1} ({@code scripts/browser-test}), since
- * CI has no browser.
+ * {@code learner/target/dashboard-alert.png}. Runs with {@code MNEMO_BROWSER_TEST=1}, which CI sets after
+ * installing the packages ({@code scripts/browser-test} runs it alone).
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
+@TestProfile(DashboardBrowserIT.OwnApplication.class)
 @EnabledIfEnvironmentVariable(named = "MNEMO_BROWSER_TEST", matches = "1")
 class DashboardBrowserIT {
+
+    /**
+     * An application of its own, with topics of its own (the test resource starts again with a new
+     * prefix): the ten thousand samples this test streams would otherwise reach the learner that the
+     * other service tests count on.
+     */
+    public static class OwnApplication implements QuarkusTestProfile {
+    }
 
     @TestHTTPResource("/")
     URL dashboard;
