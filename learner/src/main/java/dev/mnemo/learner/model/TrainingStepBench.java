@@ -210,7 +210,8 @@ public final class TrainingStepBench {
             };
         }
 
-        private static List<Integer> parseInts(String csv) {
+        /** Comma-separated integers, such as {@code --batch 32,128} or {@code --hidden 400,400}; shared by the step benches. */
+        public static List<Integer> parseInts(String csv) {
             List<Integer> out = new ArrayList<>();
             for (String part : csv.split(",")) {
                 out.add(Integer.parseInt(part.trim()));

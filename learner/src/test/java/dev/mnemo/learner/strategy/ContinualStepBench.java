@@ -144,7 +144,7 @@ public final class ContinualStepBench {
                         args.length > 2 ? Integer.parseInt(args[2]) : d.replay(),
                         d.configs(),
                         args.length > 3 ? Integer.parseInt(args[3]) : d.rounds(),
-                        args.length > 4 ? ints(args[4]) : d.hidden(),
+                        args.length > 4 ? TrainingStepBench.Options.parseInts(args[4]) : d.hidden(),
                         null);
             }
             double seconds = d.seconds();
@@ -165,7 +165,7 @@ public final class ContinualStepBench {
                     switch (flag) {
                         case "--seconds" -> seconds = Double.parseDouble(value);
                         case "--warmup" -> warmup = Double.parseDouble(value);
-                        case "--batches", "--batch" -> batches = ints(value);
+                        case "--batches", "--batch" -> batches = TrainingStepBench.Options.parseInts(value);
                         case "--replay" -> {
                             replay = Integer.parseInt(value.trim());
                             if (replay < 1) {
@@ -175,7 +175,7 @@ public final class ContinualStepBench {
                         case "--configs" -> configs = Arrays.stream(value.split(","))
                                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
                         case "--rounds" -> rounds = Integer.parseInt(value.trim());
-                        case "--hidden" -> hidden = value.isBlank() ? List.of() : ints(value);
+                        case "--hidden" -> hidden = value.isBlank() ? List.of() : TrainingStepBench.Options.parseInts(value);
                         case "--json" -> json = Path.of(value);
                         default -> throw new IllegalArgumentException("unknown option " + flag
                                 + "; known: --seconds --warmup --batches --replay --configs --rounds --hidden --json");
@@ -190,14 +190,6 @@ public final class ContinualStepBench {
         /** Replayed rows per step at stream batch size {@code batch}. */
         public int replayAt(int batch) {
             return replay == 0 ? batch : replay;
-        }
-
-        private static List<Integer> ints(String csv) {
-            List<Integer> out = new ArrayList<>();
-            for (String part : csv.split(",")) {
-                out.add(Integer.parseInt(part.trim()));
-            }
-            return out;
         }
     }
 
